@@ -1,0 +1,26 @@
+package io.streamrec.schemas;
+
+/** Names of every topic streamrec reads or writes. */
+public final class Topics {
+    /** The clickstream, keyed by userId (sessionId when anonymous). */
+    public static final String EVENTS = "streamrec.events";
+    /** Compacted catalog keyed by itemId. */
+    public static final String ITEMS = "streamrec.items";
+    /** Compacted user attributes keyed by userId. */
+    public static final String USERS = "streamrec.users";
+    /** What could not be read or validated: raw bytes plus error headers. */
+    public static final String EVENTS_DLQ = "streamrec.events.dlq";
+    /** Point-in-time-correct training rows for the ranker. */
+    public static final String TRAINING_EXAMPLES = "streamrec.training-examples";
+
+    /** Header names on DLQ records. */
+    public static final String HEADER_ERROR_REASON = "streamrec.error.reason";
+    public static final String HEADER_ERROR_FIELD = "streamrec.error.field";
+    public static final String HEADER_ERROR_STAGE = "streamrec.error.stage";
+    public static final String HEADER_SOURCE_TOPIC = "streamrec.source.topic";
+    public static final String HEADER_SOURCE_PARTITION = "streamrec.source.partition";
+    public static final String HEADER_SOURCE_OFFSET = "streamrec.source.offset";
+
+    private Topics() {
+    }
+}

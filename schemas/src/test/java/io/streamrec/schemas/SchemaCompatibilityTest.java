@@ -1,0 +1,96 @@
+package io.streamrec.schemas;
+
+import io.streamrec.avro.ClickEvent;
+import io.streamrec.avro.HistoryEntry;
+import io.streamrec.avro.Item;
+import io.streamrec.avro.User;
+import io.streamrec.avro.UserHistory;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Fails when a schema change would stop readers from decoding data written with a version kept in schema-history. */
+class SchemaCompatibilityTest {
+
+    private static final List<Schema> CURRENT = List.of(
+            ClickEvent.getClassSchema(), Item.getClassSchema(), User.getClassSchema(),
+            HistoryEntry.getClassSchema(), UserHistory.getClassSchema());
+
+    @Test
+    void everyCurrentSchemaReadsEveryPreviousVersion() {
+        int checked = 0;
+        for (Schema current : CURRENT) {
+            for (Schema previous : SchemaHistory.previousVersions(current.getName())) {
+                SchemaCompatibility.SchemaPairCompatibility result =
+                        SchemaCompatibility.checkReaderWriterCompatibility(current, previous);
+                assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE, result.getType(),
+                        current.getName() + " cannot read data written with an earlier version: " + result.getDescription());
+                checked++;
+            }
+        }
+        assertTrue(checked >= 1, "schema-history/index.txt lists no earlier version");
+    }
+
+    @Test
+    void theCheckRejectsABreakingChange() {
+        // A new required field without a default breaks old data: the same check must say so.
+        Schema breaking = SchemaBuilderHelper.withRequiredField(ClickEvent.getClassSchema(), "tenant");
+        Schema v1 = SchemaHistory.previousVersions("ClickEvent").get(0);
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.INCOMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(breaking, v1).getType());
+    }
+
+    @Test
+    void dataWrittenWithVersion1DecodesWithTheCurrentSerde() throws Exception {
+        Schema v1 = SchemaHistory.previousVersions("ClickEvent").get(0);
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("eventId", "e-1");
+        old.put("userId", "u-1");
+        old.put("sessionId", null);
+        old.put("itemId", "i-9");
+        old.put("eventType", "view");
+        old.put("timestamp", 1_700_000_000_000L);
+        old.put("price", 2.5);
+        old.put("quantity", null);
+        old.put("query", null);
+        old.put("properties", Map.of("country", "UK"));
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        ClickEvent decoded = Serdes.CLICK_EVENT.deserialize("t", bytes);
+
+        assertEquals("e-1", decoded.getEventId());
+        assertEquals("i-9", decoded.getItemId());
+        assertEquals(1_700_000_000_000L, decoded.getTimestamp());
+        assertEquals(2.5, decoded.getPrice());
+        assertEquals("UK", decoded.getProperties().get("country"));
+        assertNull(decoded.getRecommendationId());
+        assertEquals(List.of(), decoded.getImpression());
+    }
+
+    @Test
+    void currentRoundTrip() {
+        ClickEvent e = ClickEvent.newBuilder().setEventId("e").setUserId("u").setItemId("i").setEventType("purchase")
+                .setTimestamp(5L).setImpression(List.of("a", "b")).setProperties(Map.of("k", "v")).build();
+        byte[] bytes = Serdes.CLICK_EVENT.serialize("t", e);
+        assertEquals(e, Serdes.CLICK_EVENT.deserialize("t", bytes));
+        // single-object encoding: marker C3 01 then the 8-byte fingerprint
+        assertEquals((byte) 0xC3, bytes[0]);
+        assertEquals((byte) 0x01, bytes[1]);
+    }
+
+    @Test
+    void garbageIsASerializationError() {
+        org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.errors.SerializationException.class,
+                () -> Serdes.CLICK_EVENT.deserialize("t", new byte[]{1, 2, 3}));
+    }
+}
