@@ -1,0 +1,116 @@
+package io.streamrec.processor;
+
+import io.streamrec.schemas.EventRules;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the topology can be tuned with, validated once at start-up. Property names are the ones the gateway
+ * reads ({@code streamrec.*}); each has an environment variable (STREAMREC_HISTORY_MAX_ENTRIES and so on).
+ */
+public record ProcessorConfig(
+        Duration dedupeHorizon,
+        int historyMaxEntries,
+        Duration historyRetention,
+        Duration retentionSweepInterval,
+        Set<String> eventTypes,
+        Set<String> nonItemEventTypes) {
+
+    public static final String DEDUPE_HORIZON = "streamrec.dedupe.horizon";
+    public static final String HISTORY_MAX_ENTRIES = "streamrec.history.max-entries";
+    public static final String HISTORY_RETENTION = "streamrec.history.retention";
+    public static final String RETENTION_SWEEP_INTERVAL = "streamrec.history.sweep-interval";
+    public static final String EVENT_TYPES = "streamrec.event-types";
+    public static final String NON_ITEM_EVENT_TYPES = "streamrec.non-item-event-types";
+
+    public ProcessorConfig {
+        List<String> errors = new ArrayList<>();
+        if (dedupeHorizon.isNegative() || dedupeHorizon.isZero()) {
+            errors.add(DEDUPE_HORIZON + " must be positive");
+        }
+        if (historyMaxEntries < 1 || historyMaxEntries > 10_000) {
+            errors.add(HISTORY_MAX_ENTRIES + " must be between 1 and 10000, got " + historyMaxEntries);
+        }
+        if (historyRetention.isNegative() || historyRetention.isZero()) {
+            errors.add(HISTORY_RETENTION + " must be positive");
+        }
+        if (retentionSweepInterval.toMillis() < 1000) {
+            errors.add(RETENTION_SWEEP_INTERVAL + " must be at least 1s");
+        }
+        if (eventTypes.isEmpty()) {
+            errors.add(EVENT_TYPES + " must list at least one event type");
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("invalid streamrec configuration: " + String.join("; ", errors));
+        }
+        eventTypes = Set.copyOf(eventTypes);
+        nonItemEventTypes = Set.copyOf(nonItemEventTypes);
+    }
+
+    public static ProcessorConfig defaults() {
+        return new ProcessorConfig(Duration.ofHours(24), 100, Duration.ofDays(30), Duration.ofMinutes(10),
+                EventRules.DEFAULT_EVENT_TYPES, EventRules.DEFAULT_NON_ITEM_EVENT_TYPES);
+    }
+
+    /** Reads the {@code streamrec.*} settings, falling back to the defaults for absent ones. */
+    public static ProcessorConfig from(Map<String, String> props) {
+        ProcessorConfig d = defaults();
+        return new ProcessorConfig(
+                duration(props, DEDUPE_HORIZON, d.dedupeHorizon()),
+                integer(props, HISTORY_MAX_ENTRIES, d.historyMaxEntries()),
+                duration(props, HISTORY_RETENTION, d.historyRetention()),
+                duration(props, RETENTION_SWEEP_INTERVAL, d.retentionSweepInterval()),
+                props.containsKey(EVENT_TYPES) ? EventRules.parseList(props.get(EVENT_TYPES)) : d.eventTypes(),
+                props.containsKey(NON_ITEM_EVENT_TYPES) ? EventRules.parseList(props.get(NON_ITEM_EVENT_TYPES)) : d.nonItemEventTypes());
+    }
+
+    public EventRules rules() {
+        return new EventRules(eventTypes, nonItemEventTypes);
+    }
+
+    /** Accepts ISO-8601 ({@code PT24H}) or a number with a unit: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 30d}. */
+    public static Duration parseDuration(String name, String text) {
+        String t = text.strip();
+        try {
+            if (t.startsWith("P") || t.startsWith("p")) {
+                return Duration.parse(t);
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            switch (t.charAt(t.length() - 1)) {
+                case 's': return Duration.ofSeconds(n);
+                case 'm': return Duration.ofMinutes(n);
+                case 'h': return Duration.ofHours(n);
+                case 'd': return Duration.ofDays(n);
+                default: break;
+            }
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            // fall through to the clear message below
+        }
+        throw new IllegalArgumentException(name + ": cannot read '" + text + "' as a duration (examples: 30s, 10m, 24h, 30d, PT24H)");
+    }
+
+    private static Duration duration(Map<String, String> props, String name, Duration fallback) {
+        String v = props.get(name);
+        return v == null ? fallback : parseDuration(name, v);
+    }
+
+    private static int integer(Map<String, String> props, String name, int fallback) {
+        String v = props.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + v + "' is not an integer");
+        }
+    }
+}
