@@ -1,0 +1,298 @@
+package io.streamrec.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.tools.load.BatchSender;
+import io.streamrec.tools.load.Catalog;
+import io.streamrec.tools.load.EventJson;
+import io.streamrec.tools.load.Inputs;
+import io.streamrec.tools.load.ItemJson;
+import io.streamrec.tools.load.OnlineRetailFormat;
+import io.streamrec.tools.load.Progress;
+import io.streamrec.tools.load.Row;
+import io.streamrec.tools.load.SeqFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Sends a data set through the running gateways: the catalog first ({@code POST /items}), then the events
+ * ({@code POST /events}), in batches, with progress on stderr and a summary on stdout.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Send a data set as events (and its catalog) through the running gateways.",
+                "online-retail: the UCI Online Retail CSV (gzip or not); every usable row becomes a 'purchase'.",
+                "seq: 'userId item1 item2 ...' lines; every item becomes a 'view' (see --event-type), "
+                        + "the last item of each line is held out unless --all."})
+public final class LoadCommand implements Callable<Integer> {
+
+    public enum Format {
+        ONLINE_RETAIL("online-retail"), SEQ("seq");
+
+        final String cli;
+
+        Format(String cli) {
+            this.cli = cli;
+        }
+
+        static Format parse(String s) {
+            for (Format f : values()) {
+                if (f.cli.equals(s)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("unknown format '" + s + "' (online-retail or seq)");
+        }
+    }
+
+    @Option(names = "--format", required = true, converter = FormatConverter.class, description = "online-retail or seq")
+    Format format;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "the data file (gzip is detected)")
+    Path file;
+
+    @Option(names = "--url", defaultValue = "http://localhost:8080", description = "gateway base URL(s), comma-separated; requests go round-robin (default: ${DEFAULT-VALUE})")
+    String urls;
+
+    @Option(names = "--batch", defaultValue = "500", description = "events per request, 1..1000 (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--concurrency", defaultValue = "4", description = "requests in flight; one user's events always share one lane, so their order is kept (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--limit", defaultValue = "0", description = "read at most N data rows (seq: lines); 0 = all")
+    long limit;
+
+    @Option(names = "--max-retries", defaultValue = "10", description = "retries of a request answered 503/429/502/504 or failing to connect (default: ${DEFAULT-VALUE})")
+    int maxRetries;
+
+    @Option(names = "--request-timeout", defaultValue = "60", description = "seconds per request (default: ${DEFAULT-VALUE})")
+    int requestTimeoutSeconds;
+
+    @Option(names = "--no-items", description = "do not send the catalog")
+    boolean noItems;
+
+    @Option(names = "--dry-run", description = "read and map everything, send nothing")
+    boolean dryRun;
+
+    @Option(names = "--progress", defaultValue = "auto", description = "auto, bar, plain or none (default: ${DEFAULT-VALUE}: a bar on a terminal, a line every 10 s otherwise)")
+    String progress;
+
+    @Option(names = "--keep-non-products", description = "online-retail: also send postage, fees, manual adjustments and gift vouchers")
+    boolean keepNonProducts;
+
+    @Option(names = "--holdout-last", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "seq: do not send the last item of each line (default: true, for leave-one-out evaluation)")
+    boolean holdoutLast;
+
+    @Option(names = "--all", description = "seq: send every item (same as --no-holdout-last)")
+    boolean all;
+
+    @Option(names = "--event-type", defaultValue = "view", description = "seq: event type of the interactions (default: ${DEFAULT-VALUE})")
+    String eventType;
+
+    @Option(names = "--base-time", defaultValue = "2024-01-01T00:00:00Z", description = "seq: time of the first event, ISO-8601 instant or 'now' (default: ${DEFAULT-VALUE})")
+    String baseTime;
+
+    @Option(names = "--step-seconds", defaultValue = "60", description = "seq: seconds between consecutive events (default: ${DEFAULT-VALUE})")
+    long stepSeconds;
+
+    @Option(names = "--id-prefix", defaultValue = "", description = "seq: prefix for user and item ids (default: none)")
+    String idPrefix;
+
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            return Format.parse(value);
+        }
+    }
+
+    /** What one load did; printed at the end (also when it failed half-way). */
+    static final class Summary {
+        long rowsRead;
+        long rowsUsed;
+        long eventsRead;
+        long itemsSent;
+        final Map<String, Long> skipped = new LinkedHashMap<>();
+        final BatchSender.Stats eventStats = new BatchSender.Stats();
+        final BatchSender.Stats itemStats = new BatchSender.Stats();
+
+        void count(Row row) {
+            rowsRead++;
+            if (row.isSkipped()) {
+                skipped.merge(row.skipReason(), 1L, Long::sum);
+            } else {
+                rowsUsed++;
+                eventsRead += row.events().size();
+            }
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        List<URI> bases = dryRun ? List.of() : Urls.parse(urls);
+        String unit = format == Format.SEQ ? "lines" : "rows";
+
+        // Pass 1: count rows and gather the catalog, so items go first and the bar knows the total.
+        err.printf("reading %s ...%n", file);
+        Catalog catalog = new Catalog();
+        long[] total = {0};
+        pass(noItems ? null : catalog, row -> total[0]++);
+
+        Summary summary = new Summary();
+        long started = System.nanoTime();
+        ObjectMapper json = new ObjectMapper();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        Duration requestTimeout = Duration.ofSeconds(requestTimeoutSeconds);
+        boolean ok = false;
+        try {
+            if (!noItems && catalog.size() > 0) {
+                List<ItemJson> items = catalog.items();
+                if (!dryRun) {
+                    err.printf("sending %,d items to %s ...%n", items.size(), urls);
+                    try (BatchSender itemSender = new BatchSender(client, bases, "/items", json, batch, concurrency,
+                            maxRetries, requestTimeout, summary.itemStats)) {
+                        for (ItemJson item : items) {
+                            itemSender.add(item.itemId(), item);
+                        }
+                        itemSender.flush();
+                    }
+                }
+                summary.itemsSent = items.size();
+            }
+
+            Progress bar = new Progress(err, progressMode(), dryRun ? "mapping" : "loading", total[0], unit,
+                    dryRun ? "mapped" : "accepted");
+            if (dryRun) {
+                pass(null, row -> {
+                    summary.count(row);
+                    bar.update(summary.rowsRead, summary.eventsRead);
+                });
+            } else {
+                try (BatchSender sender = new BatchSender(client, bases, "/events", json, batch, concurrency,
+                        maxRetries, requestTimeout, summary.eventStats)) {
+                    pass(null, row -> {
+                        summary.count(row);
+                        for (EventJson e : row.events()) {
+                            sender.add(e.key(), e);
+                        }
+                        bar.update(summary.rowsRead, summary.eventStats.accepted.get());
+                    });
+                    sender.flush();
+                }
+            }
+            bar.finish(summary.rowsRead, dryRun ? summary.eventsRead : summary.eventStats.accepted.get());
+            ok = true;
+        } finally {
+            printSummary(out, summary, (System.nanoTime() - started) / 1e9, ok);
+        }
+        return 0;
+    }
+
+    private void validate() {
+        if (batch < 1 || batch > 1000) {
+            throw new ToolException("--batch must be between 1 and 1000 (the gateway takes at most 1000 events a request)", 2);
+        }
+        if (concurrency < 1 || concurrency > 64) {
+            throw new ToolException("--concurrency must be between 1 and 64", 2);
+        }
+        if (maxRetries < 0) {
+            throw new ToolException("--max-retries must be >= 0", 2);
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ToolException("cannot read " + file + " (no such file, or not readable)", 2);
+        }
+        if (all) {
+            holdoutLast = false;
+        }
+        if (stepSeconds < 0) {
+            throw new ToolException("--step-seconds must be >= 0", 2);
+        }
+        if (eventType.isBlank()) {
+            throw new ToolException("--event-type must not be blank", 2);
+        }
+        baseTimeMillis();
+        progressMode();
+    }
+
+    private long baseTimeMillis() {
+        if ("now".equalsIgnoreCase(baseTime)) {
+            return System.currentTimeMillis();
+        }
+        try {
+            return Instant.parse(baseTime).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new ToolException("--base-time: not an ISO-8601 instant such as 2024-01-01T00:00:00Z: '" + baseTime + "'", 2);
+        }
+    }
+
+    private Progress.Mode progressMode() {
+        return switch (progress.toLowerCase(Locale.ROOT)) {
+            case "auto" -> Progress.autoMode();
+            case "bar" -> Progress.Mode.BAR;
+            case "plain" -> Progress.Mode.PLAIN;
+            case "none" -> Progress.Mode.NONE;
+            default -> throw new ToolException("--progress must be auto, bar, plain or none", 2);
+        };
+    }
+
+    /** One pass over the file. */
+    private void pass(Catalog catalog, Consumer<Row> sink) throws IOException {
+        try (BufferedReader in = Inputs.open(file, new AtomicLong())) {
+            if (format == Format.ONLINE_RETAIL) {
+                new OnlineRetailFormat(keepNonProducts).read(in, limit, catalog, sink);
+            } else {
+                new SeqFormat(holdoutLast, eventType, baseTimeMillis(), stepSeconds * 1000L, idPrefix).read(in, limit, catalog, sink);
+            }
+        } catch (IOException e) {
+            throw new ToolException("reading " + file + ": " + e.getMessage());
+        }
+    }
+
+    private void printSummary(PrintStream out, Summary s, double seconds, boolean ok) {
+        out.printf("%nload summary: %s %s%s%n", format.cli, file, ok ? "" : " (INCOMPLETE: stopped by an error)");
+        out.printf(Locale.ROOT, "  %-26s %,12d%n", format == Format.SEQ ? "lines read" : "rows read", s.rowsRead);
+        out.printf(Locale.ROOT, "  %-26s %,12d%n", format == Format.SEQ ? "lines used" : "rows used", s.rowsUsed);
+        long skippedTotal = s.skipped.values().stream().mapToLong(Long::longValue).sum();
+        out.printf(Locale.ROOT, "  %-26s %,12d%n", format == Format.SEQ ? "lines skipped" : "rows skipped", skippedTotal);
+        s.skipped.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> out.printf(Locale.ROOT, "    %-56s %,10d%n", e.getKey(), e.getValue()));
+        if (dryRun) {
+            out.printf(Locale.ROOT, "  %-26s %,12d%n", "events (dry run, not sent)", s.eventsRead);
+            out.printf(Locale.ROOT, "  %-26s %,12d%n", "items (dry run, not sent)", s.itemsSent);
+        } else {
+            out.printf(Locale.ROOT, "  %-26s %,12d%n", "events sent (accepted)", s.eventStats.accepted.get());
+            out.printf(Locale.ROOT, "  %-26s %,12d%n", "items sent (accepted)", s.itemStats.accepted.get());
+            out.printf(Locale.ROOT, "  %-26s %,12d (retries %,d)%n", "requests",
+                    s.eventStats.requests.get() + s.itemStats.requests.get(),
+                    s.eventStats.retries.get() + s.itemStats.retries.get());
+        }
+        long events = dryRun ? s.eventsRead : s.eventStats.accepted.get();
+        out.printf(Locale.ROOT, "  %-26s %12.1f s (%,.0f events/s)%n", "time", seconds, events / Math.max(seconds, 1e-9));
+        out.flush();
+    }
+}
