@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,7 +95,7 @@ public final class CreateTopicsCommand implements java.util.concurrent.Callable<
                     }
                 }
             }
-            Map<String, TopicDescription> described = admin.describeTopics(wanted.keySet()).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described = describe(admin, wanted.keySet());
             int eventsPartitions = described.get(Topics.EVENTS).partitions().size();
             for (String name : wanted.keySet()) {
                 int n = described.get(name).partitions().size();
@@ -112,6 +113,23 @@ public final class CreateTopicsCommand implements java.util.concurrent.Callable<
             }
         }
         return 0;
+    }
+
+    /** Describes the topics, retrying while newly created ones are not yet known to the broker's metadata. */
+    private static Map<String, TopicDescription> describe(Admin admin, Set<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                boolean retriable = cause instanceof RetriableException || cause instanceof TimeoutException;
+                if (!retriable || System.nanoTime() > deadline) {
+                    throw new ToolException("could not describe the topics: " + cause);
+                }
+            }
+            Thread.sleep(200);
+        }
     }
 
     private Set<String> awaitTopicNames(Admin admin, long deadline) throws InterruptedException {
