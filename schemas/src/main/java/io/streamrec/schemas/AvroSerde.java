@@ -37,8 +37,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), builder.build()));
     }
 
-    public AvroSerde(Schema schema) {
-        SpecificData model = SpecificData.getForSchema(schema);
+    public AvroSerde(Class<T> type, Schema schema) {
+        // the class's own loader: under Quarkus or a plugin loader the thread context loader may not see generated classes
+        SpecificData model = new SpecificData(type.getClassLoader());
         SchemaStore.Cache store = new SchemaStore.Cache();
         store.addSchema(schema);
         for (Schema previous : SchemaHistory.previousVersions(schema.getName())) {

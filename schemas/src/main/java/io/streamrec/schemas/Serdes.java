@@ -12,10 +12,10 @@ public final class Serdes {
         AvroSerde.trust(ClickEvent.class, Item.class, User.class, HistoryEntry.class, UserHistory.class);
     }
 
-    public static final AvroSerde<ClickEvent> CLICK_EVENT = new AvroSerde<>(ClickEvent.getClassSchema());
-    public static final AvroSerde<Item> ITEM = new AvroSerde<>(Item.getClassSchema());
-    public static final AvroSerde<User> USER = new AvroSerde<>(User.getClassSchema());
-    public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.getClassSchema());
+    public static final AvroSerde<ClickEvent> CLICK_EVENT = new AvroSerde<>(ClickEvent.class, ClickEvent.getClassSchema());
+    public static final AvroSerde<Item> ITEM = new AvroSerde<>(Item.class, Item.getClassSchema());
+    public static final AvroSerde<User> USER = new AvroSerde<>(User.class, User.getClassSchema());
+    public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.class, UserHistory.getClassSchema());
 
     private Serdes() {
     }

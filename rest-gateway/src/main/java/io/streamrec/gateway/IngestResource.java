@@ -1,0 +1,136 @@
+package io.streamrec.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.common.annotation.Blocking;
+import io.streamrec.avro.ClickEvent;
+import io.streamrec.avro.Item;
+import io.streamrec.avro.User;
+import io.streamrec.schemas.EventRules;
+import io.streamrec.schemas.Violation;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Ingestion. A batch is validated whole before anything is written: one invalid record rejects the batch with every
+ * error listed (index, field, reason). A valid batch answers 202 only after Kafka acknowledged every record.
+ */
+@Path("/")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class IngestResource {
+    static final int MAX_BATCH = 1000;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    EventRules rules;
+
+    @Inject
+    EventPublisher publisher;
+
+    @ConfigProperty(name = "streamrec.ingest.max-body-bytes", defaultValue = "1048576")
+    int maxBodyBytes;
+
+    @POST
+    @Path("events")
+    @Blocking
+    @Operation(summary = "Send one event or an array of at most 1,000 events (1 MiB)")
+    public Response events(byte[] body) {
+        return ingest(body, "events", node -> JsonReader.event(node, System::currentTimeMillis), rules::validate, events -> {
+            publisher.publishEvents(events);
+            return Map.of("accepted", events.size(), "eventIds", events.stream().map(ClickEvent::getEventId).toList());
+        });
+    }
+
+    @POST
+    @Path("items")
+    @Blocking
+    @Operation(summary = "Upsert one catalog item or an array of items")
+    public Response items(byte[] body) {
+        return ingest(body, "items", JsonReader::item, rules::validate, items -> {
+            publisher.publishItems(items);
+            return Map.of("accepted", items.size());
+        });
+    }
+
+    @POST
+    @Path("users")
+    @Blocking
+    @Operation(summary = "Upsert one user or an array of users")
+    public Response users(byte[] body) {
+        return ingest(body, "users", node -> JsonReader.user(node, System::currentTimeMillis), u -> List.of(), users -> {
+            publisher.publishUsers(users);
+            return Map.of("accepted", users.size());
+        });
+    }
+
+    private <T> Response ingest(byte[] body, String what, Function<JsonNode, JsonReader.Parsed<T>> reader,
+                                Function<T, List<Violation>> validator, Function<List<T>, Object> publish) {
+        if (body == null || body.length == 0) {
+            return Problems.validation("Empty request", "the body must be a JSON object or array of " + what,
+                    List.of(new Violation(0, "$", "request body is empty")));
+        }
+        if (body.length > maxBodyBytes) {
+            return Problems.of(413, "Request too large", "at most " + maxBodyBytes + " bytes per request, got " + body.length);
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            return Problems.validation("Malformed JSON", e.getOriginalMessage(),
+                    List.of(new Violation(0, "$", "malformed JSON at line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage())));
+        } catch (java.io.IOException e) {
+            return Problems.validation("Malformed JSON", e.getMessage(), List.of(new Violation(0, "$", "cannot read body")));
+        }
+        List<JsonNode> nodes = new ArrayList<>();
+        if (root != null && root.isArray()) {
+            root.forEach(nodes::add);
+        } else if (root != null) {
+            nodes.add(root);
+        }
+        if (nodes.isEmpty()) {
+            return Problems.validation("Empty batch", "send at least one of " + what, List.of(new Violation(0, "$", "no " + what + " in the request")));
+        }
+        if (nodes.size() > MAX_BATCH) {
+            return Problems.validation("Batch too large", "at most " + MAX_BATCH + " " + what + " per request, got " + nodes.size(),
+                    List.of(new Violation(0, "$", "at most " + MAX_BATCH + " " + what + " per request")));
+        }
+        List<T> records = new ArrayList<>(nodes.size());
+        List<Violation> errors = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonReader.Parsed<T> parsed = reader.apply(nodes.get(i));
+            List<Violation> found = new ArrayList<>(parsed.errors());
+            if (found.isEmpty()) {
+                found.addAll(validator.apply(parsed.value()));
+            }
+            for (Violation v : found) {
+                errors.add(v.withIndex(i));
+            }
+            records.add(parsed.value());
+        }
+        if (!errors.isEmpty()) {
+            return Problems.validation("Invalid " + what, errors.size() + " error(s) in " + nodes.size() + " " + what + "; nothing was written", errors);
+        }
+        try {
+            return Response.accepted(publish.apply(records)).build();
+        } catch (EventPublisher.PublishException e) {
+            return Problems.unavailable(e.getMessage() + "; retry the request (events with an eventId are deduplicated)", 5);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.streamrec.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Answers a query for one key from whichever instance owns it. Locally owned keys are read from the local store;
+ * others are fetched from the owner server-side, once, with a timeout (the owner answers locally and never forwards
+ * again). While the group rebalances (no owner known, store migrating) the query is retried briefly with back-off, then
+ * answered 503 with Retry-After.
+ */
+@ApplicationScoped
+public class StateQueries {
+    public static final String FORWARDED_HEADER = "X-Streamrec-Forwarded";
+
+    @Inject
+    KafkaStreams streams;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "quarkus.kafka-streams.application-server")
+    String applicationServer;
+
+    @ConfigProperty(name = "streamrec.query.forward-timeout", defaultValue = "2s")
+    String forwardTimeoutText;
+
+    @ConfigProperty(name = "streamrec.query.retry-for", defaultValue = "3s")
+    String retryForText;
+
+    private HostInfo self;
+    private HttpClient http;
+    private Duration forwardTimeout;
+    private int retries;
+
+    @PostConstruct
+    void init() {
+        self = HostInfo.buildFromEndpoint(applicationServer);
+        forwardTimeout = io.streamrec.processor.ProcessorConfig.parseDuration("streamrec.query.forward-timeout", forwardTimeoutText);
+        Duration retryFor = io.streamrec.processor.ProcessorConfig.parseDuration("streamrec.query.retry-for", retryForText);
+        // back-off 50 ms doubling to 500 ms: this many attempts fit in retry-for
+        retries = (int) Math.max(1, Math.min(30, retryFor.toMillis() / 300));
+        http = HttpClient.newBuilder().connectTimeout(forwardTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    public HostInfo self() {
+        return self;
+    }
+
+    /**
+     * @param pathAndQuery what the owner is asked when the key lives elsewhere (the same public endpoint)
+     * @param local        builds the answer from the owner's store; null value means the key is absent
+     */
+    public <V> Uni<Response> byKey(String store, String key, String pathAndQuery, boolean forwarded,
+                                   Function<V, Object> local) {
+        Uni<Response> attempt = Uni.createFrom().deferred(() -> once(store, key, pathAndQuery, forwarded, local));
+        if (forwarded) {
+            return attempt.onFailure(NotReady.class).recoverWithItem(e -> Problems.unavailable(e.getMessage(), 1));
+        }
+        return attempt
+                .onFailure(NotReady.class).retry().withBackOff(Duration.ofMillis(50), Duration.ofMillis(500)).atMost(retries)
+                .onFailure(NotReady.class).recoverWithItem(e -> {
+                    registry.counter("streamrec.query.unavailable", "store", store).increment();
+                    return Problems.unavailable("state for this key is not available right now (" + e.getMessage() + ")", 1);
+                });
+    }
+
+    private <V> Uni<Response> once(String storeName, String key, String pathAndQuery, boolean forwarded, Function<V, Object> local) {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            return Uni.createFrom().failure(new NotReady("Kafka Streams is " + state));
+        }
+        KeyQueryMetadata md;
+        try {
+            md = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
+        } catch (IllegalStateException e) {
+            return Uni.createFrom().failure(new NotReady(e.getMessage()));
+        }
+        if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE) || md.activeHost() == null) {
+            return Uni.createFrom().failure(new NotReady("no instance owns the key yet (rebalancing)"));
+        }
+        if (md.activeHost().equals(self)) {
+            try {
+                ReadOnlyKeyValueStore<String, V> kv = streams.store(StoreQueryParameters
+                        .fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
+                        .withPartition(md.partition()));
+                registry.counter("streamrec.query", "store", storeName, "served", "local").increment();
+                return Uni.createFrom().item(Response.ok(local.apply(kv.get(key))).build());
+            } catch (InvalidStateStoreException e) {
+                return Uni.createFrom().failure(new NotReady("store " + storeName + " is migrating: " + e.getMessage()));
+            }
+        }
+        if (forwarded) {
+            return Uni.createFrom().failure(new NotReady("this instance does not own the key; owner is " + md.activeHost()));
+        }
+        registry.counter("streamrec.query", "store", storeName, "served", "forwarded").increment();
+        return forward(md.activeHost(), pathAndQuery);
+    }
+
+    private Uni<Response> forward(HostInfo owner, String pathAndQuery) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery))
+                .timeout(forwardTimeout)
+                .header(FORWARDED_HEADER, self.host() + ":" + self.port())
+                .header("Accept", "application/json")
+                .GET().build();
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
+                .onFailure().transform(e -> new NotReady("owner " + owner + " did not answer: " + e))
+                .flatMap(r -> {
+                    if (r.statusCode() == 503) {
+                        return Uni.createFrom().failure(new NotReady("owner " + owner + " is not ready"));
+                    }
+                    Response.ResponseBuilder b = Response.status(r.statusCode()).entity(r.body());
+                    r.headers().firstValue("content-type").ifPresent(ct -> b.header("Content-Type", ct));
+                    return Uni.createFrom().item(b.build());
+                });
+    }
+
+    /** The answer is not available now but may be in a moment: the query is retried, then answered 503. */
+    public static final class NotReady extends RuntimeException {
+        public NotReady(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

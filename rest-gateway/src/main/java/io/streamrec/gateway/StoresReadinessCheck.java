@@ -1,0 +1,40 @@
+package io.streamrec.gateway;
+
+import io.streamrec.processor.StoreNames;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready only when Kafka Streams is RUNNING and this instance's stores answer (an instance with no partitions is ready: it forwards). */
+@Readiness
+@ApplicationScoped
+public class StoresReadinessCheck implements HealthCheck {
+    @Inject
+    KafkaStreams streams;
+
+    @Override
+    public HealthCheckResponse call() {
+        KafkaStreams.State state = streams.state();
+        var builder = HealthCheckResponse.named("streamrec stores").withData("state", state.name());
+        if (state != KafkaStreams.State.RUNNING) {
+            return builder.down().build();
+        }
+        boolean ownsPartitions = streams.metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
+        if (ownsPartitions) {
+            try {
+                long entries = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.HISTORY,
+                        QueryableStoreTypes.keyValueStore())).approximateNumEntries();
+                builder.withData("historyEntriesApprox", entries);
+            } catch (InvalidStateStoreException e) {
+                return builder.down().withData("reason", String.valueOf(e.getMessage())).build();
+            }
+        }
+        return builder.withData("ownsPartitions", ownsPartitions).up().build();
+    }
+}
