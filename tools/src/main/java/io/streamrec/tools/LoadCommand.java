@@ -38,7 +38,9 @@ import java.util.function.Consumer;
  */
 @Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Send a data set as events (and its catalog) through the running gateways.",
-                "online-retail: the UCI Online Retail CSV (gzip or not); every usable row becomes a 'purchase'.",
+                "online-retail: the UCI Online Retail CSV (gzip or not); every usable row becomes a 'purchase'"
+                        + " (eventId or-<InvoiceNo>-<row>, so a reload is deduplicated). Catalog: title = first non-empty"
+                        + " Description, price = most recent UnitPrice, no category (the data has none).",
                 "seq: 'userId item1 item2 ...' lines; every item becomes a 'view' (see --event-type), "
                         + "the last item of each line is held out unless --all."})
 public final class LoadCommand implements Callable<Integer> {
@@ -111,8 +113,12 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--base-time", defaultValue = "2024-01-01T00:00:00Z", description = "seq: time of the first event, ISO-8601 instant or 'now' (default: ${DEFAULT-VALUE})")
     String baseTime;
 
-    @Option(names = "--step-seconds", defaultValue = "60", description = "seq: seconds between consecutive events (default: ${DEFAULT-VALUE})")
-    long stepSeconds;
+    @Option(names = "--step-seconds", defaultValue = "auto", description = "seq: seconds between consecutive events, or auto: 60, "
+            + "shrunk so the whole file spans at most 7 days (default: ${DEFAULT-VALUE})")
+    String stepSeconds;
+
+    /** The seq step in ms once known (auto needs the event count of pass 1). */
+    private long stepMillis = SeqFormat.DEFAULT_STEP_MILLIS;
 
     @Option(names = "--id-prefix", defaultValue = "", description = "seq: prefix for user and item ids (default: none)")
     String idPrefix;
@@ -157,7 +163,15 @@ public final class LoadCommand implements Callable<Integer> {
         err.printf("reading %s ...%n", file);
         Catalog catalog = new Catalog();
         long[] total = {0};
-        pass(noItems ? null : catalog, row -> total[0]++);
+        long[] events = {0};
+        pass(noItems ? null : catalog, row -> {
+            total[0]++;
+            events[0] += row.events().size();
+        });
+        if (format == Format.SEQ) {
+            stepMillis = "auto".equalsIgnoreCase(stepSeconds) ? SeqFormat.autoStepMillis(events[0]) : parseStepMillis();
+            err.printf(Locale.ROOT, "synthetic event times: from %s, %.3f s apart%n", Instant.ofEpochMilli(baseTimeMillis()), stepMillis / 1000.0);
+        }
 
         Summary summary = new Summary();
         long started = System.nanoTime();
@@ -228,14 +242,26 @@ public final class LoadCommand implements Callable<Integer> {
         if (all) {
             holdoutLast = false;
         }
-        if (stepSeconds < 0) {
-            throw new ToolException("--step-seconds must be >= 0", 2);
+        if (!"auto".equalsIgnoreCase(stepSeconds)) {
+            parseStepMillis();
         }
         if (eventType.isBlank()) {
             throw new ToolException("--event-type must not be blank", 2);
         }
         baseTimeMillis();
         progressMode();
+    }
+
+    private long parseStepMillis() {
+        try {
+            double secs = Double.parseDouble(stepSeconds);
+            if (secs < 0 || Double.isNaN(secs) || Double.isInfinite(secs)) {
+                throw new NumberFormatException();
+            }
+            return Math.round(secs * 1000);
+        } catch (NumberFormatException e) {
+            throw new ToolException("--step-seconds must be 'auto' or a number of seconds >= 0, got '" + stepSeconds + "'", 2);
+        }
     }
 
     private long baseTimeMillis() {
@@ -265,7 +291,7 @@ public final class LoadCommand implements Callable<Integer> {
             if (format == Format.ONLINE_RETAIL) {
                 new OnlineRetailFormat(keepNonProducts).read(in, limit, catalog, sink);
             } else {
-                new SeqFormat(holdoutLast, eventType, baseTimeMillis(), stepSeconds * 1000L, idPrefix).read(in, limit, catalog, sink);
+                new SeqFormat(holdoutLast, eventType, baseTimeMillis(), stepMillis, idPrefix).read(in, limit, catalog, sink);
             }
         } catch (IOException e) {
             throw new ToolException("reading " + file + ": " + e.getMessage());

@@ -17,7 +17,10 @@ import java.util.function.Consumer;
  *   <li>eventId {@code seq-<user>-<pos>} (pos 0-based within the line);</li>
  *   <li>timestamps are synthetic and never go backwards across the whole file:
  *       {@code base + k * step}, k counting the events sent so far, so each user's order is kept and consecutive items
- *       of a user are one step apart (default 60 s);</li>
+ *       of a user are one step apart. The default step ({@link #autoStepMillis}) is 60 s, shrunk so that the whole
+ *       file spans at most {@link #AUTO_SPAN_MILLIS} (7 days): the stream processor measures history retention
+ *       against stream time, so a longer synthetic span would expire the first users' histories before the last
+ *       line is read;</li>
  *   <li>{@code idPrefix} (default none) goes in front of user and item ids, to keep them apart from another data set
  *       loaded into the same system.</li>
  * </ul>
@@ -27,6 +30,8 @@ public final class SeqFormat {
     public static final String SKIP_BLANK = "blank line";
     public static final String SKIP_NO_ITEMS = "line without items";
     public static final String SKIP_ONLY_HELD_OUT = "single item, held out";
+    public static final long DEFAULT_STEP_MILLIS = 60_000L;
+    public static final long AUTO_SPAN_MILLIS = 7L * 24 * 3600 * 1000;
 
     private final boolean holdoutLast;
     private final String eventType;
@@ -41,6 +46,14 @@ public final class SeqFormat {
         this.baseTime = baseTime;
         this.stepMillis = stepMillis;
         this.idPrefix = idPrefix == null ? "" : idPrefix;
+    }
+
+    /** 60 s between events, or less so that {@code events} events span at most 7 days (at least 1 ms). */
+    public static long autoStepMillis(long events) {
+        if (events <= 1) {
+            return DEFAULT_STEP_MILLIS;
+        }
+        return Math.max(1L, Math.min(DEFAULT_STEP_MILLIS, AUTO_SPAN_MILLIS / (events - 1)));
     }
 
     public void read(BufferedReader in, long limit, Catalog catalog, Consumer<Row> sink) throws IOException {

@@ -58,4 +58,13 @@ class SeqFormatTest {
         EventJson e = readAll(true, null, "b:").get(0).events().get(0);
         assertEquals(new EventJson("seq-b:1-0", "b:1", null, "b:10", "view", BASE, null, null, null), e);
     }
+
+    @Test
+    void autoStepKeepsAWholeFileWithinSevenDays() {
+        assertEquals(60_000L, SeqFormat.autoStepMillis(0));
+        assertEquals(60_000L, SeqFormat.autoStepMillis(10_081));      // 10,080 steps of 60 s = exactly 7 days
+        assertEquals(59_994L, SeqFormat.autoStepMillis(10_082));
+        assertEquals(3_433L, SeqFormat.autoStepMillis(176_139));     // the Beauty file with hold-out
+        assertEquals(1L, SeqFormat.autoStepMillis(2_000_000_000L));
+    }
 }
