@@ -1,0 +1,159 @@
+package io.streamrec.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.testsupport.EmbeddedKafka;
+import io.streamrec.testsupport.Wait;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two packaged gateways as separate processes on one real broker: every user's history is answered by both, whichever
+ * owns the key; a gateway killed with SIGKILL and restarted loses no accepted event; with the broker gone, ingestion
+ * answers 503 with Retry-After and never 202.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiInstanceIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int USERS = 40;
+    private static final long T = Instant.now().minusSeconds(3600).toEpochMilli();
+
+    private static EmbeddedKafka kafka;
+    private static GatewayProcess a;
+    private static GatewayProcess b;
+    /** user -> item ids accepted for that user, newest first (what history must show) */
+    private static final Map<String, List<String>> expected = new LinkedHashMap<>();
+    private static long clock = T;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        kafka = EmbeddedKafka.start();
+        kafka.createStreamrecTopics(6);
+        Path work = Files.createDirectories(Path.of("target", "it-work", "multi-" + System.currentTimeMillis()));
+        a = new GatewayProcess(kafka.bootstrapServers(), work, "a").start();
+        b = new GatewayProcess(kafka.bootstrapServers(), work, "b").start();
+        awaitReady(a);
+        awaitReady(b);
+        Wait.until("both instances own partitions", Duration.ofSeconds(90), () -> {
+            JsonNode instances = json(a, "/instances").get("instances");
+            return instances.size() == 2 && instances.get(0).get("activePartitions").size() > 0
+                    && instances.get(1).get("activePartitions").size() > 0
+                    && json(a, "/instances").get("state").asText().equals("RUNNING")
+                    && json(b, "/instances").get("state").asText().equals("RUNNING");
+        });
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyUsersHistoryIsAnsweredByBothInstances() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            for (int u = 0; u < USERS; u++) {
+                send(u % 2 == 0 ? a : b, "user-" + u, "item-" + u + "-" + round);
+            }
+        }
+        assertAllHistories();
+        // the query spread proves forwarding: half the keys live on the other instance
+        String metrics = a.get("/q/metrics").body();
+        assertTrue(metrics.contains("served=\"forwarded\""), "instance a never forwarded a query");
+        assertTrue(metrics.contains("served=\"local\""), "instance a never answered locally");
+    }
+
+    @Test
+    @Order(2)
+    void killedInstanceLosesNoAcceptedEvent() throws Exception {
+        for (int u = 0; u < USERS; u++) {
+            send(b, "user-" + u, "before-kill-" + u); // all accepted (202) by b
+        }
+        b.kill();
+        for (int u = 0; u < USERS; u++) {
+            send(a, "user-" + u, "while-down-" + u); // accepted by a while the group rebalances
+        }
+        b.start();
+        awaitReady(b);
+        assertAllHistories();
+    }
+
+    @Test
+    @Order(3)
+    void brokerDownMeansServiceUnavailableNeverAccepted() throws Exception {
+        kafka.close();
+        kafka = null;
+        HttpResponse<String> r = a.post("/events",
+                "{\"userId\":\"late\",\"itemId\":\"x\",\"eventType\":\"view\",\"timestamp\":" + T + "}");
+        assertEquals(503, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Retry-After").isPresent());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+    }
+
+    private static void send(GatewayProcess gw, String user, String item) throws Exception {
+        clock += 1000;
+        HttpResponse<String> r = gw.post("/events", "{\"userId\":\"" + user + "\",\"itemId\":\"" + item
+                + "\",\"eventType\":\"view\",\"timestamp\":" + clock + "}");
+        assertEquals(202, r.statusCode(), r.body());
+        expected.computeIfAbsent(user, k -> new ArrayList<>()).add(0, item);
+    }
+
+    private static void assertAllHistories() {
+        for (GatewayProcess gw : List.of(a, b)) {
+            for (Map.Entry<String, List<String>> e : expected.entrySet()) {
+                List<String> want = e.getValue();
+                Wait.until("history of " + e.getKey() + " on port " + gw.port + " is " + want, Duration.ofSeconds(60), () -> {
+                    JsonNode h = json(gw, "/users/" + e.getKey() + "/history?limit=100");
+                    List<String> got = new ArrayList<>();
+                    h.get("items").forEach(i -> got.add(i.get("itemId").asText()));
+                    return got.equals(want);
+                });
+            }
+        }
+    }
+
+    private static void awaitReady(GatewayProcess gw) {
+        try {
+            Wait.until("gateway on port " + gw.port + " ready", Duration.ofSeconds(120), gw::ready);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- gateway log ---\n" + gw.logTail(), e);
+        }
+    }
+
+    private static JsonNode json(GatewayProcess gw, String path) {
+        try {
+            HttpResponse<String> r = gw.get(path);
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return JSON.readTree(r.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
