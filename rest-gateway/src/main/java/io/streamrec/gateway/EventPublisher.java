@@ -77,7 +77,8 @@ public class EventPublisher {
     public void publishEvents(List<ClickEvent> events) {
         List<CompletableFuture<?>> acks = new ArrayList<>(events.size());
         for (ClickEvent e : events) {
-            acks.add(send(Topics.EVENTS, EventRules.keyOf(e), Serdes.CLICK_EVENT.serialize(Topics.EVENTS, e)));
+            // the record timestamp is the event time: Kafka Streams' stream time (retention, decay, windows) follows it
+            acks.add(send(Topics.EVENTS, EventRules.keyOf(e), e.getTimestamp(), Serdes.CLICK_EVENT.serialize(Topics.EVENTS, e)));
         }
         await(acks, events.size());
         accepted.increment(events.size());
@@ -86,7 +87,7 @@ public class EventPublisher {
     public void publishItems(List<Item> items) {
         List<CompletableFuture<?>> acks = new ArrayList<>(items.size());
         for (Item i : items) {
-            acks.add(send(Topics.ITEMS, i.getItemId(), Serdes.ITEM.serialize(Topics.ITEMS, i)));
+            acks.add(send(Topics.ITEMS, i.getItemId(), null, Serdes.ITEM.serialize(Topics.ITEMS, i)));
         }
         await(acks, items.size());
     }
@@ -94,15 +95,15 @@ public class EventPublisher {
     public void publishUsers(List<User> users) {
         List<CompletableFuture<?>> acks = new ArrayList<>(users.size());
         for (User u : users) {
-            acks.add(send(Topics.USERS, u.getUserId(), Serdes.USER.serialize(Topics.USERS, u)));
+            acks.add(send(Topics.USERS, u.getUserId(), null, Serdes.USER.serialize(Topics.USERS, u)));
         }
         await(acks, users.size());
     }
 
-    private CompletableFuture<?> send(String topic, String key, byte[] value) {
+    private CompletableFuture<?> send(String topic, String key, Long timestamp, byte[] value) {
         CompletableFuture<Object> done = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, key, value), (meta, error) -> {
+            producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), (meta, error) -> {
                 if (error != null) {
                     done.completeExceptionally(error);
                 } else {

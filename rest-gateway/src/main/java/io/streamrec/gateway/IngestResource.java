@@ -46,12 +46,24 @@ public class IngestResource {
     @ConfigProperty(name = "streamrec.ingest.max-body-bytes", defaultValue = "1048576")
     int maxBodyBytes;
 
+    /** Kafka 4 brokers refuse record timestamps more than an hour ahead (log.message.timestamp.after.max.ms). */
+    static final long MAX_FUTURE_MS = 3_600_000L;
+
+    private List<Violation> validateEvent(ClickEvent e) {
+        List<Violation> out = rules.validate(e);
+        if (e.getTimestamp() > System.currentTimeMillis() + MAX_FUTURE_MS) {
+            out = new ArrayList<>(out);
+            out.add(new Violation(0, "timestamp", "more than 1 hour in the future"));
+        }
+        return out;
+    }
+
     @POST
     @Path("events")
     @Blocking
     @Operation(summary = "Send one event or an array of at most 1,000 events (1 MiB)")
     public Response events(byte[] body) {
-        return ingest(body, "events", node -> JsonReader.event(node, System::currentTimeMillis), rules::validate, events -> {
+        return ingest(body, "events", node -> JsonReader.event(node, System::currentTimeMillis), this::validateEvent, events -> {
             publisher.publishEvents(events);
             return Map.of("accepted", events.size(), "eventIds", events.stream().map(ClickEvent::getEventId).toList());
         });
