@@ -1,21 +1,36 @@
 package io.streamrec.schemas;
 
 import io.streamrec.avro.ClickEvent;
+import io.streamrec.avro.DecayedSum;
 import io.streamrec.avro.HistoryEntry;
 import io.streamrec.avro.Item;
+import io.streamrec.avro.ItemNeighbors;
+import io.streamrec.avro.ItemSignal;
+import io.streamrec.avro.ItemStats;
+import io.streamrec.avro.NeighborCounter;
+import io.streamrec.avro.RankEntry;
 import io.streamrec.avro.User;
+import io.streamrec.avro.UserFeatures;
 import io.streamrec.avro.UserHistory;
+import io.streamrec.avro.WeightedKey;
 
 /** One shared serde per record type. */
 public final class Serdes {
     static {
-        AvroSerde.trust(ClickEvent.class, Item.class, User.class, HistoryEntry.class, UserHistory.class);
+        AvroSerde.trust(ClickEvent.class, Item.class, User.class, HistoryEntry.class, UserHistory.class,
+                WeightedKey.class, DecayedSum.class, UserFeatures.class, ItemStats.class, ItemSignal.class,
+                ItemNeighbors.class, NeighborCounter.class, RankEntry.class);
     }
 
     public static final AvroSerde<ClickEvent> CLICK_EVENT = new AvroSerde<>(ClickEvent.class, ClickEvent.getClassSchema());
     public static final AvroSerde<Item> ITEM = new AvroSerde<>(Item.class, Item.getClassSchema());
     public static final AvroSerde<User> USER = new AvroSerde<>(User.class, User.getClassSchema());
     public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.class, UserHistory.getClassSchema());
+    public static final AvroSerde<UserFeatures> USER_FEATURES = new AvroSerde<>(UserFeatures.class, UserFeatures.getClassSchema());
+    public static final AvroSerde<ItemStats> ITEM_STATS = new AvroSerde<>(ItemStats.class, ItemStats.getClassSchema());
+    public static final AvroSerde<ItemSignal> ITEM_SIGNAL = new AvroSerde<>(ItemSignal.class, ItemSignal.getClassSchema());
+    public static final AvroSerde<ItemNeighbors> ITEM_NEIGHBORS = new AvroSerde<>(ItemNeighbors.class, ItemNeighbors.getClassSchema());
+    public static final AvroSerde<RankEntry> RANK_ENTRY = new AvroSerde<>(RankEntry.class, RankEntry.getClassSchema());
 
     private Serdes() {
     }

@@ -1,10 +1,17 @@
 package io.streamrec.schemas;
 
 import io.streamrec.avro.ClickEvent;
+import io.streamrec.avro.DecayedSum;
 import io.streamrec.avro.HistoryEntry;
 import io.streamrec.avro.Item;
+import io.streamrec.avro.ItemNeighbors;
+import io.streamrec.avro.ItemSignal;
+import io.streamrec.avro.ItemStats;
+import io.streamrec.avro.RankEntry;
 import io.streamrec.avro.User;
+import io.streamrec.avro.UserFeatures;
 import io.streamrec.avro.UserHistory;
+import io.streamrec.avro.WeightedKey;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
@@ -24,7 +31,9 @@ class SchemaCompatibilityTest {
 
     private static final List<Schema> CURRENT = List.of(
             ClickEvent.getClassSchema(), Item.getClassSchema(), User.getClassSchema(),
-            HistoryEntry.getClassSchema(), UserHistory.getClassSchema());
+            HistoryEntry.getClassSchema(), UserHistory.getClassSchema(), WeightedKey.getClassSchema(),
+            DecayedSum.getClassSchema(), UserFeatures.getClassSchema(), ItemStats.getClassSchema(),
+            ItemSignal.getClassSchema(), ItemNeighbors.getClassSchema(), RankEntry.getClassSchema());
 
     @Test
     void everyCurrentSchemaReadsEveryPreviousVersion() {
@@ -86,6 +95,22 @@ class SchemaCompatibilityTest {
         // single-object encoding: marker C3 01 then the 8-byte fingerprint
         assertEquals((byte) 0xC3, bytes[0]);
         assertEquals((byte) 0x01, bytes[1]);
+    }
+
+    @Test
+    void storeValuesRoundTrip() {
+        UserFeatures f = UserFeatures.newBuilder().setFirstSeen(1L).setLastSeen(2L).setEventCounts(Map.of("view", 3L))
+                .setCategoryAffinity(List.of(new WeightedKey("home", 1.5))).setItemSketch(java.nio.ByteBuffer.wrap(new byte[]{1, 2})).build();
+        assertEquals(f, Serdes.USER_FEATURES.deserialize("t", Serdes.USER_FEATURES.serialize("t", f)));
+        ItemStats s = ItemStats.newBuilder().setFirstEvent(1L).setLastEvent(2L).setViews(4L)
+                .setDecayed(List.of(new DecayedSum(3_600_000L, 2.0))).build();
+        assertEquals(s, Serdes.ITEM_STATS.deserialize("t", Serdes.ITEM_STATS.serialize("t", s)));
+        ItemNeighbors n = ItemNeighbors.newBuilder().setEntries(List.of(new io.streamrec.avro.NeighborCounter("b", 2.0, 0.5))).setTotalWeight(2.0).build();
+        assertEquals(n, Serdes.ITEM_NEIGHBORS.deserialize("t", Serdes.ITEM_NEIGHBORS.serialize("t", n)));
+        ItemSignal sig = new ItemSignal("a", "u", null, 5L, List.of(new WeightedKey("b", 0.5)));
+        assertEquals(sig, Serdes.ITEM_SIGNAL.deserialize("t", Serdes.ITEM_SIGNAL.serialize("t", sig)));
+        RankEntry r = new RankEntry("a", 5L, 1.0, 2.0);
+        assertEquals(r, Serdes.RANK_ENTRY.deserialize("t", Serdes.RANK_ENTRY.serialize("t", r)));
     }
 
     @Test

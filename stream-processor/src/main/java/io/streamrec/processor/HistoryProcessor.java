@@ -2,7 +2,9 @@ package io.streamrec.processor;
 
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.avro.HistoryEntry;
+import io.streamrec.avro.ItemSignal;
 import io.streamrec.avro.UserHistory;
+import io.streamrec.avro.WeightedKey;
 import io.streamrec.schemas.EventRules;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -20,12 +22,17 @@ import java.util.List;
  * retention measured against stream time (the newest event time this task has seen). An out-of-order event is placed
  * where its timestamp belongs; an event already older than the retention when it arrives is not added. Users idle
  * past the retention are removed by a periodic sweep, so the store does not keep dead keys forever.
+ *
+ * <p>Each item event also leaves here, re-keyed by itemId, as an {@link ItemSignal} for the item's partition, carrying
+ * its co-occurrence pairs with the user's previous items ({@link CoOccurrence}); and each paired previous item gets a
+ * signal with the reverse pair, so both items learn of each other. An event older than the retention still reaches
+ * the item statistics but pairs with nothing.
  */
-final class HistoryProcessor implements Processor<String, ClickEvent, String, ClickEvent> {
+final class HistoryProcessor implements Processor<String, ClickEvent, String, ItemSignal> {
     private final ProcessorConfig config;
     private final EventRules rules;
     private KeyValueStore<String, UserHistory> store;
-    private ProcessorContext<String, ClickEvent> context;
+    private ProcessorContext<String, ItemSignal> context;
 
     HistoryProcessor(ProcessorConfig config) {
         this.config = config;
@@ -33,7 +40,7 @@ final class HistoryProcessor implements Processor<String, ClickEvent, String, Cl
     }
 
     @Override
-    public void init(ProcessorContext<String, ClickEvent> context) {
+    public void init(ProcessorContext<String, ItemSignal> context) {
         this.context = context;
         this.store = context.getStateStore(StoreNames.HISTORY);
         context.schedule(config.retentionSweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> sweep());
@@ -42,17 +49,25 @@ final class HistoryProcessor implements Processor<String, ClickEvent, String, Cl
     @Override
     public void process(Record<String, ClickEvent> record) {
         ClickEvent e = record.value();
-        if (rules.isItemEvent(e.getEventType()) && e.getItemId() != null) {
-            long cutoff = cutoff();
-            if (e.getTimestamp() >= cutoff) {
-                UserHistory history = store.get(record.key());
-                List<HistoryEntry> entries = history == null ? new ArrayList<>() : new ArrayList<>(history.getEntries());
-                insertNewestFirst(entries, new HistoryEntry(e.getItemId(), e.getEventType(), e.getTimestamp()));
-                prune(entries, cutoff, config.historyMaxEntries());
-                store.put(record.key(), new UserHistory(entries));
-            }
+        if (!rules.isItemEvent(e.getEventType()) || e.getItemId() == null) {
+            return;
         }
-        context.forward(record);
+        long t = e.getTimestamp();
+        List<WeightedKey> pairs = List.of();
+        long cutoff = cutoff();
+        if (t >= cutoff) {
+            UserHistory history = store.get(record.key());
+            List<HistoryEntry> entries = history == null ? new ArrayList<>() : new ArrayList<>(history.getEntries());
+            pairs = CoOccurrence.pairs(entries, e.getItemId(), e.getEventType(), t, config.features());
+            insertNewestFirst(entries, new HistoryEntry(e.getItemId(), e.getEventType(), t));
+            prune(entries, cutoff, config.historyMaxEntries());
+            store.put(record.key(), new UserHistory(entries));
+        }
+        context.forward(new Record<>(e.getItemId(), new ItemSignal(e.getItemId(), record.key(), e.getEventType(), t, pairs), t));
+        for (WeightedKey pair : pairs) {
+            context.forward(new Record<>(pair.getKey(), new ItemSignal(pair.getKey(), record.key(), null, t,
+                    List.of(new WeightedKey(e.getItemId(), pair.getWeight()))), t));
+        }
     }
 
     private long cutoff() {

@@ -12,6 +12,14 @@ import java.util.Set;
 /**
  * Everything the topology can be tuned with, validated once at start-up. Property names are the ones the gateway
  * reads ({@code streamrec.*}); each has an environment variable (STREAMREC_HISTORY_MAX_ENTRIES and so on).
+ *
+ * @param dedupeHorizon          {@value #DEDUPE_HORIZON}: an eventId seen again within this much event time is dropped (24h)
+ * @param historyMaxEntries      {@value #HISTORY_MAX_ENTRIES}: items kept per user (100)
+ * @param historyRetention       {@value #HISTORY_RETENTION}: history entries older than this (against stream time) go (30d)
+ * @param retentionSweepInterval {@value #RETENTION_SWEEP_INTERVAL}: how often idle users are swept (10m, wall clock)
+ * @param eventTypes             {@value #EVENT_TYPES}: accepted event types
+ * @param nonItemEventTypes      {@value #NON_ITEM_EVENT_TYPES}: event types without an item (search)
+ * @param features               user features, item statistics, neighbors and popular/trending lists: see {@link FeatureSettings}
  */
 public record ProcessorConfig(
         Duration dedupeHorizon,
@@ -19,7 +27,8 @@ public record ProcessorConfig(
         Duration historyRetention,
         Duration retentionSweepInterval,
         Set<String> eventTypes,
-        Set<String> nonItemEventTypes) {
+        Set<String> nonItemEventTypes,
+        FeatureSettings features) {
 
     public static final String DEDUPE_HORIZON = "streamrec.dedupe.horizon";
     public static final String HISTORY_MAX_ENTRIES = "streamrec.history.max-entries";
@@ -45,6 +54,9 @@ public record ProcessorConfig(
         if (eventTypes.isEmpty()) {
             errors.add(EVENT_TYPES + " must list at least one event type");
         }
+        if (features == null) {
+            errors.add("feature settings are missing");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid streamrec configuration: " + String.join("; ", errors));
         }
@@ -52,9 +64,22 @@ public record ProcessorConfig(
         nonItemEventTypes = Set.copyOf(nonItemEventTypes);
     }
 
+    /** The core settings with every feature setting at its default. */
+    public ProcessorConfig(Duration dedupeHorizon, int historyMaxEntries, Duration historyRetention,
+                           Duration retentionSweepInterval, Set<String> eventTypes, Set<String> nonItemEventTypes) {
+        this(dedupeHorizon, historyMaxEntries, historyRetention, retentionSweepInterval, eventTypes, nonItemEventTypes,
+                FeatureSettings.defaults());
+    }
+
     public static ProcessorConfig defaults() {
         return new ProcessorConfig(Duration.ofHours(24), 100, Duration.ofDays(30), Duration.ofMinutes(10),
-                EventRules.DEFAULT_EVENT_TYPES, EventRules.DEFAULT_NON_ITEM_EVENT_TYPES);
+                EventRules.DEFAULT_EVENT_TYPES, EventRules.DEFAULT_NON_ITEM_EVENT_TYPES, FeatureSettings.defaults());
+    }
+
+    /** This configuration with other feature settings. */
+    public ProcessorConfig withFeatures(FeatureSettings newFeatures) {
+        return new ProcessorConfig(dedupeHorizon, historyMaxEntries, historyRetention, retentionSweepInterval,
+                eventTypes, nonItemEventTypes, newFeatures);
     }
 
     /** Reads the {@code streamrec.*} settings, falling back to the defaults for absent ones. */
@@ -66,7 +91,8 @@ public record ProcessorConfig(
                 duration(props, HISTORY_RETENTION, d.historyRetention()),
                 duration(props, RETENTION_SWEEP_INTERVAL, d.retentionSweepInterval()),
                 props.containsKey(EVENT_TYPES) ? EventRules.parseList(props.get(EVENT_TYPES)) : d.eventTypes(),
-                props.containsKey(NON_ITEM_EVENT_TYPES) ? EventRules.parseList(props.get(NON_ITEM_EVENT_TYPES)) : d.nonItemEventTypes());
+                props.containsKey(NON_ITEM_EVENT_TYPES) ? EventRules.parseList(props.get(NON_ITEM_EVENT_TYPES)) : d.nonItemEventTypes(),
+                FeatureSettings.from(props));
     }
 
     public EventRules rules() {
@@ -97,12 +123,12 @@ public record ProcessorConfig(
         throw new IllegalArgumentException(name + ": cannot read '" + text + "' as a duration (examples: 30s, 10m, 24h, 30d, PT24H)");
     }
 
-    private static Duration duration(Map<String, String> props, String name, Duration fallback) {
+    static Duration duration(Map<String, String> props, String name, Duration fallback) {
         String v = props.get(name);
         return v == null ? fallback : parseDuration(name, v);
     }
 
-    private static int integer(Map<String, String> props, String name, int fallback) {
+    static int integer(Map<String, String> props, String name, int fallback) {
         String v = props.get(name);
         if (v == null) {
             return fallback;

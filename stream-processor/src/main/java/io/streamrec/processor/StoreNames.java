@@ -6,6 +6,16 @@ public final class StoreNames {
     public static final String DEDUPE = "dedupe-store";
     /** userId (or sessionId) -> UserHistory, newest first, bounded. */
     public static final String HISTORY = "history-store";
+    /** Global: itemId -> Item, the whole catalog on every instance (from streamrec.items, no changelog). */
+    public static final String ITEMS = "items-store";
+    /** userId (or sessionId) -> UserFeatures. */
+    public static final String USER_FEATURES = "user-features-store";
+    /** itemId -> ItemStats, on the item's partition of the item-events repartition topic. */
+    public static final String ITEM_STATS = "item-stats-store";
+    /** itemId -> ItemNeighbors (Space-Saving counters of co-occurrence weight). */
+    public static final String ITEM_NEIGHBORS = "item-neighbors-store";
+    /** list U+001F itemId -> RankEntry: each item partition's popular and trending lists (see {@link Rankings}). */
+    public static final String ITEM_RANKINGS = "item-rankings-store";
 
     private StoreNames() {
     }

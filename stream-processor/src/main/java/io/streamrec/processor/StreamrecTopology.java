@@ -1,12 +1,19 @@
 package io.streamrec.processor;
 
+import io.streamrec.avro.ClickEvent;
+import io.streamrec.avro.ItemSignal;
+import io.streamrec.avro.ItemStats;
 import io.streamrec.schemas.Serdes;
 import io.streamrec.schemas.Topics;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
@@ -14,43 +21,83 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import static org.apache.kafka.common.serialization.Serdes.ByteArray;
+import static org.apache.kafka.common.serialization.Serdes.Long;
+import static org.apache.kafka.common.serialization.Serdes.String;
+
 /**
  * Builds the streamrec topology. Pure function of its configuration: tests build it with TopologyTestDriver, the
  * gateway hands it to the Quarkus Kafka Streams extension.
  *
  * <pre>
+ * streamrec.items ------------------------------------------> items-store (global catalog)
  * streamrec.events (bytes) -> validate --invalid--> streamrec.events.dlq
  *                                      --wrong key--> streamrec.events (re-keyed)
- *                                      -> dedupe -> history
+ *                                      -> dedupe -> user-features                      [user-features-store]
+ *                                               -> history, pairs with the last K items [history-store]
+ *                                                    | ItemSignal keyed by itemId
+ *                                                    v  (internal topic &lt;app&gt;-item-events-repartition)
+ *                                                 item-stats -> rankings                [item-stats-store, item-rankings-store]
+ *                                                 item-neighbors                        [item-neighbors-store]
  * </pre>
+ *
+ * The Processor API does the work; the DSL is used for what it does best here: the repartition by itemId, whose
+ * internal topic Kafka Streams creates with as many partitions as the events topic.
  */
 public final class StreamrecTopology {
     static final String SOURCE = "events-source";
     static final String VALIDATE = "validate";
     static final String HISTORY = "history";
+    static final String USER_FEATURES = "user-features";
+    static final String ITEM_STATS = "item-stats";
+    static final String ITEM_NEIGHBORS = "item-neighbors";
+    static final String RANKINGS = "rankings";
+    /** The repartition by itemId; its topic is {@code <application.id>-item-events-repartition}. */
+    public static final String ITEM_EVENTS = "item-events";
+    public static final String ITEM_EVENTS_TOPIC_SUFFIX = "-" + ITEM_EVENTS + "-repartition";
 
     private StreamrecTopology() {
     }
 
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public static Topology build(ProcessorConfig config) {
-        Topology topology = new Topology();
-        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
-        topology.addProcessor(VALIDATE, () -> new ValidateProcessor(config.rules()), SOURCE);
-        topology.addSink(ValidateProcessor.TO_DLQ, Topics.EVENTS_DLQ, new ByteArraySerializer(), new ByteArraySerializer(), VALIDATE);
-        topology.addSink(ValidateProcessor.TO_REROUTE, Topics.EVENTS, new StringSerializer(), new ByteArraySerializer(), VALIDATE);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEMS), String(), Serdes.ITEM)
+                        .withLoggingDisabled(),
+                Topics.ITEMS, Consumed.with(String(), ByteArray()).withName("items-source"), CatalogProcessor::new);
 
-        topology.addProcessor(ValidateProcessor.TO_NEXT, () -> new DedupeProcessor(config.dedupeHorizon()), VALIDATE);
+        KStream<byte[], byte[]> raw = builder.stream(Topics.EVENTS, Consumed.with(ByteArray(), ByteArray()).withName(SOURCE));
+        // validate forwards to its children by name: the DLQ sink, the re-key sink and dedupe
+        KStream<Object, Object> validated = raw.process(() -> new ValidateProcessor(config.rules()), Named.as(VALIDATE));
+        validated.to(Topics.EVENTS_DLQ, (Produced) Produced.with(ByteArray(), ByteArray()).withName(ValidateProcessor.TO_DLQ));
+        validated.to(Topics.EVENTS, (Produced) Produced.with(String(), ByteArray()).withName(ValidateProcessor.TO_REROUTE));
+
         Duration horizon = config.dedupeHorizon();
-        topology.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(StoreNames.DEDUPE, horizon.multipliedBy(2), horizon, false),
-                org.apache.kafka.common.serialization.Serdes.String(),
-                org.apache.kafka.common.serialization.Serdes.Long()), ValidateProcessor.TO_NEXT);
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.DEDUPE, horizon.multipliedBy(2), horizon, false), String(), Long()));
+        KStream<String, ClickEvent> deduped = ((KStream<String, ClickEvent>) (KStream) validated)
+                .process(() -> new DedupeProcessor(horizon), Named.as(ValidateProcessor.TO_NEXT), StoreNames.DEDUPE);
 
-        topology.addProcessor(HISTORY, () -> new HistoryProcessor(config), ValidateProcessor.TO_NEXT);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.HISTORY),
-                org.apache.kafka.common.serialization.Serdes.String(), Serdes.USER_HISTORY), HISTORY);
-        return topology;
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USER_FEATURES), String(), Serdes.USER_FEATURES));
+        deduped.process(() -> new UserFeaturesProcessor(config), Named.as(USER_FEATURES), StoreNames.USER_FEATURES);
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HISTORY), String(), Serdes.USER_HISTORY));
+        KStream<String, ItemSignal> signals = deduped.process(() -> new HistoryProcessor(config), Named.as(HISTORY), StoreNames.HISTORY);
+
+        KStream<String, ItemSignal> byItem = signals.repartition(
+                Repartitioned.<String, ItemSignal>with(String(), Serdes.ITEM_SIGNAL).withName(ITEM_EVENTS));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_STATS), String(), Serdes.ITEM_STATS));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_RANKINGS), String(), Serdes.RANK_ENTRY));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_NEIGHBORS), String(), Serdes.ITEM_NEIGHBORS));
+        KStream<String, ItemStats> stats = byItem.process(() -> new ItemStatsProcessor(config), Named.as(ITEM_STATS), StoreNames.ITEM_STATS);
+        stats.process(() -> new RankingsProcessor(config), Named.as(RANKINGS), StoreNames.ITEM_RANKINGS);
+        byItem.process(() -> new ItemNeighborsProcessor(config), Named.as(ITEM_NEIGHBORS), StoreNames.ITEM_NEIGHBORS);
+        return builder.build();
+    }
+
+    /** The repartition topic by itemId for an application id: the item stores' partitions are its partitions. */
+    public static String itemEventsTopic(String applicationId) {
+        return applicationId + ITEM_EVENTS_TOPIC_SUFFIX;
     }
 
     /** The Kafka Streams settings streamrec relies on; callers add bootstrap servers, application id and server. */

@@ -1,0 +1,98 @@
+package io.streamrec.processor;
+
+import io.streamrec.avro.ItemNeighbors;
+import io.streamrec.avro.NeighborCounter;
+import io.streamrec.avro.WeightedKey;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.streamrec.processor.Harness.DAY;
+import static io.streamrec.processor.Harness.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Co-occurrence pairs from the user's history, routed to both items' partitions, and their bounded counters. */
+class ItemNeighborsTest {
+    private static final double EPS = 1e-12;
+
+    private static void assertWeights(Map<String, Double> expected, Map<String, Double> actual) {
+        assertEquals(expected.keySet(), actual.keySet(), "neighbors " + actual);
+        expected.forEach((k, v) -> assertEquals(v, actual.get(k), EPS, "weight of " + k));
+    }
+
+    @Test
+    void pairWeightDependsOnDistanceTimeGapAndEventTypesInBothDirections() {
+        try (Harness h = Harness.defaults()) { // gap half-life 1 day; view 1, purchase 8
+            h.send("u1", "a", "view", T0);
+            h.send("u1", "b", "view", T0);            // b-a: sqrt(1*1) / 1, no gap
+            h.send("u1", "c", "purchase", T0 + DAY);  // c-b: sqrt(8*1) / 1 * 0.5; c-a: sqrt(8*1) / 2 * 0.5
+            double cb = Math.sqrt(8) / 1 * 0.5;
+            double ca = Math.sqrt(8) / 2 * 0.5;
+            assertWeights(Map.of("b", 1.0, "c", ca), h.neighbors("a"));
+            assertWeights(Map.of("a", 1.0, "c", cb), h.neighbors("b"));
+            assertWeights(Map.of("b", cb, "a", ca), h.neighbors("c"));
+            assertEquals(List.of("b", "a"), List.copyOf(h.neighbors("c").keySet())); // heaviest first
+
+            h.send("u2", "a", "view", T0 + DAY);
+            h.send("u2", "b", "view", T0 + DAY);      // another user adds to the same pair
+            assertWeights(Map.of("b", 2.0, "c", ca), h.neighbors("a"));
+        }
+    }
+
+    @Test
+    void onlyTheLastKEntriesPairAndARepeatedItemKeepsItsNearestPair() {
+        try (Harness h = Harness.with(Map.of(FeatureSettings.NEIGHBOR_HISTORY_K, "3"))) {
+            h.send("u1", "a", "view", T0);
+            h.send("u1", "b", "view", T0);
+            h.send("u1", "x", "view", T0);
+            h.send("u1", "a", "view", T0);
+            h.send("u1", "d", "view", T0); // last 3 before d: a (1), x (1/2), b (1/3); the first a is 4th and only repeats a
+            assertWeights(Map.of("a", 1.0, "x", 0.5, "b", 1.0 / 3), h.neighbors("d"));
+            // a got b (1) from b's view, x (1/2) from x's view; its second view paired with x (1), b (1/2) and
+            // skipped itself (the first a, distance 3); then d (1)
+            assertWeights(Map.of("b", 1.0 + 0.5, "x", 0.5 + 1.0, "d", 1.0), h.neighbors("a"));
+        }
+    }
+
+    @Test
+    void zeroWeightEventsDoNotPair() {
+        try (Harness h = Harness.defaults()) { // remove_from_cart weighs 0
+            h.send("u1", "a", "view", T0);
+            h.send("u1", "b", "remove_from_cart", T0 + 1);
+            h.send("u1", "c", "view", T0 + 2);
+            assertEquals(Map.of(), h.neighbors("b"));
+            // c: b is at distance 1 but weighs 0; a at distance 2
+            assertWeights(Map.of("a", 0.5 * Math.pow(0.5, 2.0 / DAY)), h.neighbors("c"));
+        }
+    }
+
+    @Test
+    void aLateEventPairsWithTheEntriesBeforeItInEventTime() {
+        try (Harness h = Harness.defaults()) {
+            h.send("u1", "a", "view", T0);
+            h.send("u1", "c", "view", T0 + 2 * DAY);
+            h.send("u1", "b", "view", T0 + DAY); // late: pairs with a (1 day before), not with c
+            assertWeights(Map.of("a", 0.5), h.neighbors("b"));
+            assertWeights(Map.of("a", 0.25), h.neighbors("c"));
+        }
+    }
+
+    @Test
+    void spaceSavingKeepsAtMostTopNPlusBufferCounters() {
+        // capacity 2: d takes over the lightest counter (c, 2) and inherits its weight as error
+        ItemNeighbors n = ItemNeighborsProcessor.add(null, "x",
+                List.of(new WeightedKey("b", 3.0), new WeightedKey("c", 2.0), new WeightedKey("x", 5.0)), 2);
+        n = ItemNeighborsProcessor.add(n, "x", List.of(new WeightedKey("d", 1.5)), 2);
+        assertEquals(List.of(new NeighborCounter("d", 3.5, 2.0), new NeighborCounter("b", 3.0, 0.0)), n.getEntries());
+        assertEquals(6.5, n.getTotalWeight(), EPS); // the self pair is not counted
+
+        try (Harness h = Harness.with(Map.of(FeatureSettings.NEIGHBOR_TOP_N, "1", FeatureSettings.NEIGHBOR_CANDIDATE_BUFFER, "1"))) {
+            for (String item : List.of("p", "q", "r", "s")) {
+                h.send("u-" + item, item, "view", T0);
+                h.send("u-" + item, "hub", "view", T0);
+            }
+            assertEquals(2, h.neighbors("hub").size());
+        }
+    }
+}
