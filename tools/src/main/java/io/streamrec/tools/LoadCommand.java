@@ -120,6 +120,11 @@ public final class LoadCommand implements Callable<Integer> {
     /** The seq step in ms once known (auto needs the event count of pass 1). */
     private long stepMillis = SeqFormat.DEFAULT_STEP_MILLIS;
 
+    @Option(names = "--before", description = "send only events before this instant (ISO-8601, e.g. 2011-11-09T00:00:00Z); later rows are counted as held out")
+    String before;
+
+    public static final String SKIP_HELD_OUT = "at or after --before (held out)";
+
     @Option(names = "--id-prefix", defaultValue = "", description = "seq: prefix for user and item ids (default: none)")
     String idPrefix;
 
@@ -250,6 +255,17 @@ public final class LoadCommand implements Callable<Integer> {
         }
         baseTimeMillis();
         progressMode();
+        if (before != null) {
+            beforeMillis();
+        }
+    }
+
+    private long beforeMillis() {
+        try {
+            return Instant.parse(before).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new ToolException("--before: not an ISO-8601 instant such as 2011-11-09T00:00:00Z: '" + before + "'", 2);
+        }
     }
 
     private long parseStepMillis() {
@@ -276,17 +292,22 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     private Progress.Mode progressMode() {
-        return switch (progress.toLowerCase(Locale.ROOT)) {
-            case "auto" -> Progress.autoMode();
-            case "bar" -> Progress.Mode.BAR;
-            case "plain" -> Progress.Mode.PLAIN;
-            case "none" -> Progress.Mode.NONE;
-            default -> throw new ToolException("--progress must be auto, bar, plain or none", 2);
-        };
+        return Progress.autoOrParse(progress);
     }
 
     /** One pass over the file. */
-    private void pass(Catalog catalog, Consumer<Row> sink) throws IOException {
+    private void pass(Catalog catalog, Consumer<Row> rawSink) throws IOException {
+        Consumer<Row> sink = rawSink;
+        if (before != null) {
+            long cutoff = beforeMillis();
+            sink = row -> {
+                if (!row.isSkipped() && row.events().stream().anyMatch(e -> e.timestamp() >= cutoff)) {
+                    rawSink.accept(Row.skipped(row.number(), SKIP_HELD_OUT));
+                } else {
+                    rawSink.accept(row);
+                }
+            };
+        }
         try (BufferedReader in = Inputs.open(file, new AtomicLong())) {
             if (format == Format.ONLINE_RETAIL) {
                 new OnlineRetailFormat(keepNonProducts).read(in, limit, catalog, sink);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 CreateTopicsCommand.class,
                 WaitReadyCommand.class,
                 LoadCommand.class,
+                EvalCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

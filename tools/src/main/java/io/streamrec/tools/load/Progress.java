@@ -34,6 +34,17 @@ public final class Progress {
         this.lastDraw = start - BAR_INTERVAL_NS;
     }
 
+    /** auto, bar, plain or none; auto is a bar on a terminal and a line every 10 s otherwise. */
+    public static Mode autoOrParse(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> autoMode();
+            case "bar" -> Mode.BAR;
+            case "plain" -> Mode.PLAIN;
+            case "none" -> Mode.NONE;
+            default -> throw new io.streamrec.tools.ToolException("--progress must be auto, bar, plain or none", 2);
+        };
+    }
+
     public static Mode autoMode() {
         return System.console() != null ? Mode.BAR : Mode.PLAIN;
     }
