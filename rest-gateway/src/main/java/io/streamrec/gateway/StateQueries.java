@@ -73,6 +73,12 @@ public class StateQueries {
      */
     public <V> Uni<Response> byKey(String store, String key, String pathAndQuery, boolean forwarded,
                                    Function<V, Object> local) {
+        return this.<V>byKeyAsync(store, key, pathAndQuery, forwarded, (V v) -> Uni.createFrom().item(Response.ok(local.apply(v)).build()));
+    }
+
+    /** Like {@link #byKey}, for an answer that needs further lookups (other stores, other instances) once the value is read. */
+    public <V> Uni<Response> byKeyAsync(String store, String key, String pathAndQuery, boolean forwarded,
+                                        Function<V, Uni<Response>> local) {
         Uni<Response> attempt = Uni.createFrom().deferred(() -> once(store, key, pathAndQuery, forwarded, local));
         if (forwarded) {
             return attempt.onFailure(NotReady.class).recoverWithItem(e -> Problems.unavailable(e.getMessage(), 1));
@@ -85,30 +91,23 @@ public class StateQueries {
                 });
     }
 
-    private <V> Uni<Response> once(String storeName, String key, String pathAndQuery, boolean forwarded, Function<V, Object> local) {
-        KafkaStreams.State state = streams.state();
-        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
-            return Uni.createFrom().failure(new NotReady("Kafka Streams is " + state));
-        }
+    private <V> Uni<Response> once(String storeName, String key, String pathAndQuery, boolean forwarded,
+                                   Function<V, Uni<Response>> local) {
         KeyQueryMetadata md;
         try {
-            md = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
-        } catch (IllegalStateException e) {
-            return Uni.createFrom().failure(new NotReady(e.getMessage()));
-        }
-        if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE) || md.activeHost() == null) {
-            return Uni.createFrom().failure(new NotReady("no instance owns the key yet (rebalancing)"));
+            md = owner(storeName, key);
+        } catch (NotReady e) {
+            return Uni.createFrom().failure(e);
         }
         if (md.activeHost().equals(self)) {
+            V value;
             try {
-                ReadOnlyKeyValueStore<String, V> kv = streams.store(StoreQueryParameters
-                        .fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
-                        .withPartition(md.partition()));
-                registry.counter("streamrec.query", "store", storeName, "served", "local").increment();
-                return Uni.createFrom().item(Response.ok(local.apply(kv.get(key))).build());
-            } catch (InvalidStateStoreException e) {
-                return Uni.createFrom().failure(new NotReady("store " + storeName + " is migrating: " + e.getMessage()));
+                value = readLocal(storeName, key, md.partition());
+            } catch (NotReady e) {
+                return Uni.createFrom().failure(e);
             }
+            registry.counter("streamrec.query", "store", storeName, "served", "local").increment();
+            return local.apply(value);
         }
         if (forwarded) {
             return Uni.createFrom().failure(new NotReady("this instance does not own the key; owner is " + md.activeHost()));
@@ -117,14 +116,67 @@ public class StateQueries {
         return forward(md.activeHost(), pathAndQuery);
     }
 
-    private Uni<Response> forward(HostInfo owner, String pathAndQuery) {
+    /** Who owns the key of this store now; {@link NotReady} while that is not known. */
+    public KeyQueryMetadata owner(String storeName, String key) {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            throw new NotReady("Kafka Streams is " + state);
+        }
+        KeyQueryMetadata md;
+        try {
+            md = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
+        } catch (IllegalStateException e) {
+            throw new NotReady(e.getMessage());
+        }
+        if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE) || md.activeHost() == null) {
+            throw new NotReady("no instance owns the key yet (rebalancing)");
+        }
+        return md;
+    }
+
+    /** Reads a key from this instance's own partition of a store; {@link NotReady} while the store migrates. */
+    public <V> V readLocal(String storeName, String key, int partition) {
+        try {
+            ReadOnlyKeyValueStore<String, V> kv = streams.store(StoreQueryParameters
+                    .fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
+                    .withPartition(partition));
+            return kv.get(key);
+        } catch (InvalidStateStoreException e) {
+            throw new NotReady("store " + storeName + " is migrating: " + e.getMessage());
+        }
+    }
+
+    /** Every instance that hosts a partition of the store, this one included when it does. */
+    public java.util.List<HostInfo> instancesOf(String storeName) {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            throw new NotReady("Kafka Streams is " + state);
+        }
+        return streams.streamsMetadataForStore(storeName).stream().map(m -> m.hostInfo()).distinct().toList();
+    }
+
+    /**
+     * Asks another instance's internal endpoint (never forwarded further); the body on 200, {@link NotReady} on
+     * anything else or no answer in time.
+     */
+    public Uni<byte[]> fetchInternal(HostInfo instance, String pathAndQuery) {
+        return send(instance, pathAndQuery).flatMap(r -> r.statusCode() == 200
+                ? Uni.createFrom().item(r.body())
+                : Uni.createFrom().failure(new NotReady("instance " + instance + " answered " + r.statusCode())));
+    }
+
+    private Uni<HttpResponse<byte[]>> send(HostInfo owner, String pathAndQuery) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery))
                 .timeout(forwardTimeout)
                 .header(FORWARDED_HEADER, self.host() + ":" + self.port())
                 .header("Accept", "application/json")
                 .GET().build();
         return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
-                .onFailure().transform(e -> new NotReady("owner " + owner + " did not answer: " + e))
+                .onFailure().transform(e -> new NotReady("owner " + owner + " did not answer: " + e));
+    }
+
+    private Uni<Response> forward(HostInfo owner, String pathAndQuery) {
+        return send(owner, pathAndQuery)
                 .flatMap(r -> {
                     if (r.statusCode() == 503) {
                         return Uni.createFrom().failure(new NotReady("owner " + owner + " is not ready"));
