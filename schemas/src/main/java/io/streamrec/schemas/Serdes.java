@@ -2,16 +2,22 @@ package io.streamrec.schemas;
 
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.avro.DecayedSum;
+import io.streamrec.avro.ExampleCandidate;
 import io.streamrec.avro.HistoryEntry;
 import io.streamrec.avro.Item;
 import io.streamrec.avro.ItemNeighbors;
+import io.streamrec.avro.ItemProfile;
 import io.streamrec.avro.ItemSignal;
 import io.streamrec.avro.ItemStats;
+import io.streamrec.avro.ItemTransitions;
 import io.streamrec.avro.NeighborCounter;
 import io.streamrec.avro.RankEntry;
+import io.streamrec.avro.TrainingExample;
 import io.streamrec.avro.User;
 import io.streamrec.avro.UserFeatures;
 import io.streamrec.avro.UserHistory;
+import io.streamrec.avro.UserItem;
+import io.streamrec.avro.UserItems;
 import io.streamrec.avro.WeightedKey;
 
 /** One shared serde per record type. */
@@ -19,7 +25,8 @@ public final class Serdes {
     static {
         AvroSerde.trust(ClickEvent.class, Item.class, User.class, HistoryEntry.class, UserHistory.class,
                 WeightedKey.class, DecayedSum.class, UserFeatures.class, ItemStats.class, ItemSignal.class,
-                ItemNeighbors.class, NeighborCounter.class, RankEntry.class);
+                ItemNeighbors.class, NeighborCounter.class, RankEntry.class, ItemProfile.class, ItemTransitions.class,
+                UserItems.class, UserItem.class, TrainingExample.class, ExampleCandidate.class);
     }
 
     public static final AvroSerde<ClickEvent> CLICK_EVENT = new AvroSerde<>(ClickEvent.class, ClickEvent.getClassSchema());
@@ -31,6 +38,10 @@ public final class Serdes {
     public static final AvroSerde<ItemSignal> ITEM_SIGNAL = new AvroSerde<>(ItemSignal.class, ItemSignal.getClassSchema());
     public static final AvroSerde<ItemNeighbors> ITEM_NEIGHBORS = new AvroSerde<>(ItemNeighbors.class, ItemNeighbors.getClassSchema());
     public static final AvroSerde<RankEntry> RANK_ENTRY = new AvroSerde<>(RankEntry.class, RankEntry.getClassSchema());
+    public static final AvroSerde<ItemProfile> ITEM_PROFILE = new AvroSerde<>(ItemProfile.class, ItemProfile.getClassSchema());
+    public static final AvroSerde<ItemTransitions> ITEM_TRANSITIONS = new AvroSerde<>(ItemTransitions.class, ItemTransitions.getClassSchema());
+    public static final AvroSerde<UserItems> USER_ITEMS = new AvroSerde<>(UserItems.class, UserItems.getClassSchema());
+    public static final AvroSerde<TrainingExample> TRAINING_EXAMPLE = new AvroSerde<>(TrainingExample.class, TrainingExample.getClassSchema());
 
     private Serdes() {
     }

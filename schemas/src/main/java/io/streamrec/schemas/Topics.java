@@ -10,6 +10,11 @@ public final class Topics {
     public static final String USERS = "streamrec.users";
     /** What could not be read or validated: raw bytes plus error headers. */
     public static final String EVENTS_DLQ = "streamrec.events.dlq";
+    /**
+     * Compacted, keyed by itemId: each item's statistics and directed neighbors, published by the item's partition
+     * and read back as a global store, so any instance builds candidates and features without asking another.
+     */
+    public static final String ITEM_PROFILES = "streamrec.item-profiles";
     /** Point-in-time-correct training rows for the ranker. */
     public static final String TRAINING_EXAMPLES = "streamrec.training-examples";
 

@@ -33,7 +33,9 @@ class SchemaCompatibilityTest {
             ClickEvent.getClassSchema(), Item.getClassSchema(), User.getClassSchema(),
             HistoryEntry.getClassSchema(), UserHistory.getClassSchema(), WeightedKey.getClassSchema(),
             DecayedSum.getClassSchema(), UserFeatures.getClassSchema(), ItemStats.getClassSchema(),
-            ItemSignal.getClassSchema(), ItemNeighbors.getClassSchema(), RankEntry.getClassSchema());
+            ItemSignal.getClassSchema(), ItemNeighbors.getClassSchema(), RankEntry.getClassSchema(),
+            io.streamrec.avro.ItemProfile.getClassSchema(), io.streamrec.avro.ItemTransitions.getClassSchema(),
+            io.streamrec.avro.UserItems.getClassSchema(), io.streamrec.avro.TrainingExample.getClassSchema());
 
     @Test
     void everyCurrentSchemaReadsEveryPreviousVersion() {
@@ -87,6 +89,23 @@ class SchemaCompatibilityTest {
     }
 
     @Test
+    void aHistoryWrittenBeforeRecommendationIdDecodes() throws Exception {
+        Schema v1 = SchemaHistory.previousVersions("UserHistory").get(0);
+        Schema entryV1 = v1.getField("entries").schema().getElementType();
+        GenericRecord entry = new GenericData.Record(entryV1);
+        entry.put("itemId", "i-1");
+        entry.put("eventType", "view");
+        entry.put("timestamp", 42L);
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("entries", List.of(entry));
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        UserHistory decoded = Serdes.USER_HISTORY.deserialize("t", bytes);
+
+        assertEquals(List.of(new HistoryEntry("i-1", "view", 42L, null)), decoded.getEntries());
+    }
+
+    @Test
     void currentRoundTrip() {
         ClickEvent e = ClickEvent.newBuilder().setEventId("e").setUserId("u").setItemId("i").setEventType("purchase")
                 .setTimestamp(5L).setImpression(List.of("a", "b")).setProperties(Map.of("k", "v")).build();
@@ -107,7 +126,7 @@ class SchemaCompatibilityTest {
         assertEquals(s, Serdes.ITEM_STATS.deserialize("t", Serdes.ITEM_STATS.serialize("t", s)));
         ItemNeighbors n = ItemNeighbors.newBuilder().setEntries(List.of(new io.streamrec.avro.NeighborCounter("b", 2.0, 0.5))).setTotalWeight(2.0).build();
         assertEquals(n, Serdes.ITEM_NEIGHBORS.deserialize("t", Serdes.ITEM_NEIGHBORS.serialize("t", n)));
-        ItemSignal sig = new ItemSignal("a", "u", null, 5L, List.of(new WeightedKey("b", 0.5)));
+        ItemSignal sig = new ItemSignal("a", "u", null, 5L, List.of(new WeightedKey("b", 0.5)), null);
         assertEquals(sig, Serdes.ITEM_SIGNAL.deserialize("t", Serdes.ITEM_SIGNAL.serialize("t", sig)));
         RankEntry r = new RankEntry("a", 5L, 1.0, 2.0);
         assertEquals(r, Serdes.RANK_ENTRY.deserialize("t", Serdes.RANK_ENTRY.serialize("t", r)));

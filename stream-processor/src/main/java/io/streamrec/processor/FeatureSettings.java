@@ -236,7 +236,7 @@ public record FeatureSettings(
         }
     }
 
-    private static void range(List<String> errors, String name, int value, int min, int max) {
+    static void range(List<String> errors, String name, int value, int min, int max) {
         if (value < min || value > max) {
             errors.add(name + " must be between " + min + " and " + max + ", got " + value);
         }
@@ -248,7 +248,7 @@ public record FeatureSettings(
         }
     }
 
-    private static double number(Map<String, String> props, String name, double fallback) {
+    static double number(Map<String, String> props, String name, double fallback) {
         String v = props.get(name);
         if (v == null) {
             return fallback;

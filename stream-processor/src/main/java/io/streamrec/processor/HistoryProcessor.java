@@ -59,14 +59,15 @@ final class HistoryProcessor implements Processor<String, ClickEvent, String, It
             UserHistory history = store.get(record.key());
             List<HistoryEntry> entries = history == null ? new ArrayList<>() : new ArrayList<>(history.getEntries());
             pairs = CoOccurrence.pairs(entries, e.getItemId(), e.getEventType(), t, config.features());
-            insertNewestFirst(entries, new HistoryEntry(e.getItemId(), e.getEventType(), t));
+            insertNewestFirst(entries, new HistoryEntry(e.getItemId(), e.getEventType(), t, e.getRecommendationId()));
             prune(entries, cutoff, config.historyMaxEntries());
             store.put(record.key(), new UserHistory(entries));
         }
-        context.forward(new Record<>(e.getItemId(), new ItemSignal(e.getItemId(), record.key(), e.getEventType(), t, pairs), t));
+        context.forward(new Record<>(e.getItemId(), new ItemSignal(e.getItemId(), record.key(), e.getEventType(), t, pairs,
+                e.getRecommendationId()), t));
         for (WeightedKey pair : pairs) {
             context.forward(new Record<>(pair.getKey(), new ItemSignal(pair.getKey(), record.key(), null, t,
-                    List.of(new WeightedKey(e.getItemId(), pair.getWeight()))), t));
+                    List.of(new WeightedKey(e.getItemId(), pair.getWeight())), null), t));
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param eventTypes             {@value #EVENT_TYPES}: accepted event types
  * @param nonItemEventTypes      {@value #NON_ITEM_EVENT_TYPES}: event types without an item (search)
  * @param features               user features, item statistics, neighbors and popular/trending lists: see {@link FeatureSettings}
+ * @param recommend              item profiles, user items, candidates and training examples: see {@link RecommendSettings}
  */
 public record ProcessorConfig(
         Duration dedupeHorizon,
@@ -28,7 +29,8 @@ public record ProcessorConfig(
         Duration retentionSweepInterval,
         Set<String> eventTypes,
         Set<String> nonItemEventTypes,
-        FeatureSettings features) {
+        FeatureSettings features,
+        RecommendSettings recommend) {
 
     public static final String DEDUPE_HORIZON = "streamrec.dedupe.horizon";
     public static final String HISTORY_MAX_ENTRIES = "streamrec.history.max-entries";
@@ -57,11 +59,22 @@ public record ProcessorConfig(
         if (features == null) {
             errors.add("feature settings are missing");
         }
+        if (recommend == null) {
+            errors.add("recommendation settings are missing");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid streamrec configuration: " + String.join("; ", errors));
         }
         eventTypes = Set.copyOf(eventTypes);
         nonItemEventTypes = Set.copyOf(nonItemEventTypes);
+    }
+
+    /** Feature settings given, recommendation settings at their defaults. */
+    public ProcessorConfig(Duration dedupeHorizon, int historyMaxEntries, Duration historyRetention,
+                           Duration retentionSweepInterval, Set<String> eventTypes, Set<String> nonItemEventTypes,
+                           FeatureSettings features) {
+        this(dedupeHorizon, historyMaxEntries, historyRetention, retentionSweepInterval, eventTypes, nonItemEventTypes,
+                features, RecommendSettings.defaults());
     }
 
     /** The core settings with every feature setting at its default. */
@@ -73,13 +86,20 @@ public record ProcessorConfig(
 
     public static ProcessorConfig defaults() {
         return new ProcessorConfig(Duration.ofHours(24), 100, Duration.ofDays(30), Duration.ofMinutes(10),
-                EventRules.DEFAULT_EVENT_TYPES, EventRules.DEFAULT_NON_ITEM_EVENT_TYPES, FeatureSettings.defaults());
+                EventRules.DEFAULT_EVENT_TYPES, EventRules.DEFAULT_NON_ITEM_EVENT_TYPES, FeatureSettings.defaults(),
+                RecommendSettings.defaults());
     }
 
     /** This configuration with other feature settings. */
     public ProcessorConfig withFeatures(FeatureSettings newFeatures) {
         return new ProcessorConfig(dedupeHorizon, historyMaxEntries, historyRetention, retentionSweepInterval,
-                eventTypes, nonItemEventTypes, newFeatures);
+                eventTypes, nonItemEventTypes, newFeatures, recommend);
+    }
+
+    /** This configuration with other recommendation settings. */
+    public ProcessorConfig withRecommend(RecommendSettings newRecommend) {
+        return new ProcessorConfig(dedupeHorizon, historyMaxEntries, historyRetention, retentionSweepInterval,
+                eventTypes, nonItemEventTypes, features, newRecommend);
     }
 
     /** Reads the {@code streamrec.*} settings, falling back to the defaults for absent ones. */
@@ -92,7 +112,8 @@ public record ProcessorConfig(
                 duration(props, RETENTION_SWEEP_INTERVAL, d.retentionSweepInterval()),
                 props.containsKey(EVENT_TYPES) ? EventRules.parseList(props.get(EVENT_TYPES)) : d.eventTypes(),
                 props.containsKey(NON_ITEM_EVENT_TYPES) ? EventRules.parseList(props.get(NON_ITEM_EVENT_TYPES)) : d.nonItemEventTypes(),
-                FeatureSettings.from(props));
+                FeatureSettings.from(props),
+                RecommendSettings.from(props));
     }
 
     public EventRules rules() {

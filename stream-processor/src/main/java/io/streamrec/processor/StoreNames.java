@@ -17,6 +17,15 @@ public final class StoreNames {
     /** list U+001F itemId -> RankEntry: each item partition's popular and trending lists (see {@link Rankings}). */
     public static final String ITEM_RANKINGS = "item-rankings-store";
 
+    /** itemId -> ItemTransitions: directed co-occurrence counters (item partition). */
+    public static final String ITEM_TRANSITIONS = "item-transitions-store";
+    /** itemId -> event time: items whose profile changed since the last publication (item partition). */
+    public static final String ITEM_PROFILES_DIRTY = "item-profiles-dirty-store";
+    /** Global: itemId -> ItemProfile, every item's statistics and directed neighbors on every instance. */
+    public static final String ITEM_PROFILES = "item-profiles-store";
+    /** userId (or sessionId) -> UserItems: the user's long-term items, for repurchase candidates and features. */
+    public static final String USER_ITEMS = "user-items-store";
+
     private StoreNames() {
     }
 }

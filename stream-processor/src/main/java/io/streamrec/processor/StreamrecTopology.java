@@ -33,14 +33,19 @@ import static org.apache.kafka.common.serialization.Serdes.String;
  *
  * <pre>
  * streamrec.items ------------------------------------------> items-store (global catalog)
+ * streamrec.item-profiles ----------------------------------> item-profiles-store (global: stats + directed neighbors)
  * streamrec.events (bytes) -> validate --invalid--> streamrec.events.dlq
  *                                      --wrong key--> streamrec.events (re-keyed)
- *                                      -> dedupe -> user-features                      [user-features-store]
+ *                                      -> dedupe -> training examples (state before the event) -> streamrec.training-examples
+ *                                               -> user-items                          [user-items-store]
+ *                                               -> user-features                      [user-features-store]
  *                                               -> history, pairs with the last K items [history-store]
  *                                                    | ItemSignal keyed by itemId
  *                                                    v  (internal topic &lt;app&gt;-item-events-repartition)
  *                                                 item-stats -> rankings                [item-stats-store, item-rankings-store]
  *                                                 item-neighbors                        [item-neighbors-store]
+ *                                                 item-profiles (flushed each second)   [item-transitions-store]
+ *                                                   -> streamrec.item-profiles
  * </pre>
  *
  * The Processor API does the work; the DSL is used for what it does best here: the repartition by itemId, whose
@@ -54,6 +59,9 @@ public final class StreamrecTopology {
     static final String ITEM_STATS = "item-stats";
     static final String ITEM_NEIGHBORS = "item-neighbors";
     static final String RANKINGS = "rankings";
+    static final String TRAINING_EXAMPLES = "training-examples";
+    static final String USER_ITEMS = "user-items";
+    static final String ITEM_PROFILES = "item-profiles";
     /** The repartition by itemId; its topic is {@code <application.id>-item-events-repartition}. */
     public static final String ITEM_EVENTS = "item-events";
     public static final String ITEM_EVENTS_TOPIC_SUFFIX = "-" + ITEM_EVENTS + "-repartition";
@@ -67,6 +75,9 @@ public final class StreamrecTopology {
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEMS), String(), Serdes.ITEM)
                         .withLoggingDisabled(),
                 Topics.ITEMS, Consumed.with(String(), ByteArray()).withName("items-source"), CatalogProcessor::new);
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PROFILES), String(), Serdes.ITEM_PROFILE)
+                        .withLoggingDisabled(),
+                Topics.ITEM_PROFILES, Consumed.with(String(), ByteArray()).withName("item-profiles-source"), () -> new GlobalStoreProcessor<>(StoreNames.ITEM_PROFILES, Topics.ITEM_PROFILES, Serdes.ITEM_PROFILE));
 
         KStream<byte[], byte[]> raw = builder.stream(Topics.EVENTS, Consumed.with(ByteArray(), ByteArray()).withName(SOURCE));
         // validate forwards to its children by name: the DLQ sink, the re-key sink and dedupe
@@ -81,9 +92,16 @@ public final class StreamrecTopology {
                 .process(() -> new DedupeProcessor(horizon), Named.as(ValidateProcessor.TO_NEXT), StoreNames.DEDUPE);
 
         builder.addStateStore(cached(StoreNames.USER_FEATURES, Serdes.USER_FEATURES));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HISTORY), String(), Serdes.USER_HISTORY));
+        builder.addStateStore(cached(StoreNames.USER_ITEMS, Serdes.USER_ITEMS));
+        // dedupe's first children, in this order: training examples must see the state from before the event
+        RecommendationState shared = new RecommendationState(config);
+        deduped.process(() -> new TrainingExampleProcessor(config, shared), Named.as(TRAINING_EXAMPLES),
+                        StoreNames.HISTORY, StoreNames.USER_FEATURES, StoreNames.USER_ITEMS)
+                .to(Topics.TRAINING_EXAMPLES, Produced.with(String(), Serdes.TRAINING_EXAMPLE).withName(TRAINING_EXAMPLES + "-sink"));
+        deduped.process(() -> new UserItemsProcessor(config), Named.as(USER_ITEMS), StoreNames.USER_ITEMS);
         deduped.process(() -> new UserFeaturesProcessor(config), Named.as(USER_FEATURES), StoreNames.USER_FEATURES);
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HISTORY), String(), Serdes.USER_HISTORY));
         KStream<String, ItemSignal> signals = deduped.process(() -> new HistoryProcessor(config), Named.as(HISTORY), StoreNames.HISTORY);
 
         KStream<String, ItemSignal> byItem = signals.repartition(
@@ -94,6 +112,11 @@ public final class StreamrecTopology {
         KStream<String, ItemStats> stats = byItem.process(() -> new ItemStatsProcessor(config), Named.as(ITEM_STATS), StoreNames.ITEM_STATS);
         stats.process(() -> new RankingsProcessor(config), Named.as(RANKINGS), StoreNames.ITEM_RANKINGS);
         byItem.process(() -> new ItemNeighborsProcessor(config), Named.as(ITEM_NEIGHBORS), StoreNames.ITEM_NEIGHBORS);
+        builder.addStateStore(cached(StoreNames.ITEM_TRANSITIONS, Serdes.ITEM_TRANSITIONS));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PROFILES_DIRTY), String(), Long()));
+        byItem.process(() -> new ItemProfileProcessor(config), Named.as(ITEM_PROFILES),
+                        StoreNames.ITEM_TRANSITIONS, StoreNames.ITEM_PROFILES_DIRTY, StoreNames.ITEM_STATS)
+                .to(Topics.ITEM_PROFILES, Produced.with(String(), Serdes.ITEM_PROFILE).withName(ITEM_PROFILES + "-sink"));
         return builder.build();
     }
 

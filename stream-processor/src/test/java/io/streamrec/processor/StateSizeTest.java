@@ -54,7 +54,7 @@ class StateSizeTest {
         ItemStats s = null;
         for (int i = 0; i < 50_000; i++) {
             s = ItemStatsUpdate.apply(s, new ItemSignal("85123A", "user-" + i, i % 3 == 0 ? "purchase" : "view",
-                    1_700_000_000_000L + i * 1000L, List.of()), S);
+                    1_700_000_000_000L + i * 1000L, List.of(), null), S);
         }
         int bytes = Serdes.ITEM_STATS.serialize("t", s).length;
         assertEquals(50_000, Sketches.estimate(s.getUserSketch()), 50_000 * 0.1);

@@ -79,8 +79,8 @@ class TopologyTest {
         send(event("e3", "u1", "c", "purchase", T0 + 2 * MIN));
         send(event("e4", "u2", "z", "view", T0));
 
-        assertEquals(List.of(new HistoryEntry("c", "purchase", T0 + 2 * MIN), new HistoryEntry("b", "add_to_cart", T0 + MIN),
-                new HistoryEntry("a", "view", T0)), history.get("u1").getEntries());
+        assertEquals(List.of(new HistoryEntry("c", "purchase", T0 + 2 * MIN, null), new HistoryEntry("b", "add_to_cart", T0 + MIN, null),
+                new HistoryEntry("a", "view", T0, null)), history.get("u1").getEntries());
         assertEquals(List.of("z"), items("u2"));
         assertTrue(dlq.isEmpty());
     }

@@ -176,12 +176,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Creates every streamrec topic: {@link Topics#EVENTS}, {@link Topics#EVENTS_DLQ} and
-     * {@link Topics#TRAINING_EXAMPLES} as plain topics, {@link Topics#ITEMS} and {@link Topics#USERS}
-     * compacted, all with {@code partitions} partitions.
+     * {@link Topics#TRAINING_EXAMPLES} as plain topics, {@link Topics#ITEMS}, {@link Topics#USERS} and
+     * {@link Topics#ITEM_PROFILES} compacted, all with {@code partitions} partitions.
      */
     public void createStreamrecTopics(int partitions) {
         createTopics(partitions, Topics.EVENTS, Topics.EVENTS_DLQ, Topics.TRAINING_EXAMPLES);
-        createCompactedTopics(partitions, Topics.ITEMS, Topics.USERS);
+        createCompactedTopics(partitions, Topics.ITEMS, Topics.USERS, Topics.ITEM_PROFILES);
     }
 
     private void create(int partitions, Map<String, String> configs, String... names) {

@@ -54,6 +54,7 @@ public final class CreateTopicsCommand implements java.util.concurrent.Callable<
         topics.put(Topics.USERS, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         topics.put(Topics.EVENTS_DLQ, Map.of());
         topics.put(Topics.TRAINING_EXAMPLES, Map.of());
+        topics.put(Topics.ITEM_PROFILES, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         return topics;
     }
 

@@ -1,0 +1,146 @@
+package io.streamrec.processor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings of item profiles, user items, candidate generation and training examples, validated once. Every one is a
+ * {@code streamrec.*} property (and so an environment variable); {@code docs/configuration-recommendations.md} lists
+ * them with their defaults.
+ *
+ * @param profileFlushInterval  {@value #PROFILE_FLUSH_INTERVAL}: an item changed since the last flush is published to
+ *                              {@code streamrec.item-profiles} at most this often (wall clock, 1s)
+ * @param profileNeighbors      {@value #PROFILE_NEIGHBORS}: neighbors published per direction (50)
+ * @param profileNeighborBuffer {@value #PROFILE_NEIGHBOR_BUFFER}: extra Space-Saving counters per direction (50)
+ * @param userItemsMax          {@value #USER_ITEMS_MAX}: items remembered per user for repurchase (200)
+ * @param historyItems          {@value #HISTORY_ITEMS}: the user's most recent distinct items whose neighbors are candidates (10)
+ * @param recencyDecay          {@value #RECENCY_DECAY}: weight factor per step back in the user's history (0.5)
+ * @param forwardWeight         {@value #FORWARD_WEIGHT}: weight of "went on to" pairs against "came from" pairs (2)
+ * @param maxCandidates         {@value #MAX_CANDIDATES}: candidates scored per request and per training example (300)
+ * @param popularCandidates     {@value #POPULAR_CANDIDATES}: most popular items added as candidates (20)
+ * @param trendingCandidates    {@value #TRENDING_CANDIDATES}: most trending items added as candidates (20)
+ * @param categoryCandidates    {@value #CATEGORY_CANDIDATES}: most popular items of each of the user's top 3 categories (10)
+ * @param indexRefresh          {@value #INDEX_REFRESH}: how often the popular/trending index is rebuilt from the profiles (10s)
+ * @param profileCacheTtl       {@value #PROFILE_CACHE_TTL}: how long a decoded profile is reused (2s; 0 = always read)
+ * @param sampleRates           {@value #SAMPLE_RATES}: share of events of each type that become training examples
+ * @param hardNegatives         {@value #HARD_NEGATIVES}: best-scored other candidates kept in an example (40)
+ * @param randomNegatives       {@value #RANDOM_NEGATIVES}: further other candidates kept, drawn at random (20)
+ * @param maxExamplesPerSecond  {@value #MAX_EXAMPLES_PER_SECOND}: examples per task and wall-clock second at most (2000)
+ */
+public record RecommendSettings(
+        Duration profileFlushInterval,
+        int profileNeighbors,
+        int profileNeighborBuffer,
+        int userItemsMax,
+        int historyItems,
+        double recencyDecay,
+        double forwardWeight,
+        int maxCandidates,
+        int popularCandidates,
+        int trendingCandidates,
+        int categoryCandidates,
+        Duration indexRefresh,
+        Duration profileCacheTtl,
+        Map<String, Double> sampleRates,
+        int hardNegatives,
+        int randomNegatives,
+        int maxExamplesPerSecond) {
+
+    public static final String PROFILE_FLUSH_INTERVAL = "streamrec.profiles.flush-interval";
+    public static final String PROFILE_NEIGHBORS = "streamrec.profiles.neighbors";
+    public static final String PROFILE_NEIGHBOR_BUFFER = "streamrec.profiles.neighbor-buffer";
+    public static final String USER_ITEMS_MAX = "streamrec.user-items.max";
+    public static final String HISTORY_ITEMS = "streamrec.recommend.history-items";
+    public static final String RECENCY_DECAY = "streamrec.recommend.recency-decay";
+    public static final String FORWARD_WEIGHT = "streamrec.recommend.forward-weight";
+    public static final String MAX_CANDIDATES = "streamrec.recommend.max-candidates";
+    public static final String POPULAR_CANDIDATES = "streamrec.recommend.popular-candidates";
+    public static final String TRENDING_CANDIDATES = "streamrec.recommend.trending-candidates";
+    public static final String CATEGORY_CANDIDATES = "streamrec.recommend.category-candidates";
+    public static final String INDEX_REFRESH = "streamrec.recommend.index-refresh";
+    public static final String PROFILE_CACHE_TTL = "streamrec.recommend.profile-cache-ttl";
+    public static final String SAMPLE_RATES = "streamrec.training.sample-rates";
+    public static final String HARD_NEGATIVES = "streamrec.training.hard-negatives";
+    public static final String RANDOM_NEGATIVES = "streamrec.training.random-negatives";
+    public static final String MAX_EXAMPLES_PER_SECOND = "streamrec.training.max-per-second";
+
+    public static final String DEFAULT_SAMPLE_RATES = "view:0.25,click:0.5,add_to_cart:1,purchase:0.5,review:0.25,rating:0.25";
+
+    public RecommendSettings {
+        List<String> errors = new ArrayList<>();
+        if (profileFlushInterval.toMillis() < 10) {
+            errors.add(PROFILE_FLUSH_INTERVAL + " must be at least 10ms");
+        }
+        FeatureSettings.range(errors, PROFILE_NEIGHBORS, profileNeighbors, 1, 1000);
+        FeatureSettings.range(errors, PROFILE_NEIGHBOR_BUFFER, profileNeighborBuffer, 0, 10_000);
+        FeatureSettings.range(errors, USER_ITEMS_MAX, userItemsMax, 1, 10_000);
+        FeatureSettings.range(errors, HISTORY_ITEMS, historyItems, 1, 100);
+        if (!(recencyDecay > 0 && recencyDecay <= 1)) {
+            errors.add(RECENCY_DECAY + " must be in (0, 1], got " + recencyDecay);
+        }
+        if (!(forwardWeight >= 0) || Double.isInfinite(forwardWeight)) {
+            errors.add(FORWARD_WEIGHT + " must be a finite number >= 0");
+        }
+        FeatureSettings.range(errors, MAX_CANDIDATES, maxCandidates, 10, 5000);
+        FeatureSettings.range(errors, POPULAR_CANDIDATES, popularCandidates, 0, 1000);
+        FeatureSettings.range(errors, TRENDING_CANDIDATES, trendingCandidates, 0, 1000);
+        FeatureSettings.range(errors, CATEGORY_CANDIDATES, categoryCandidates, 0, 1000);
+        if (indexRefresh.isNegative() || profileCacheTtl.isNegative()) {
+            errors.add(INDEX_REFRESH + " and " + PROFILE_CACHE_TTL + " must not be negative");
+        }
+        for (Map.Entry<String, Double> r : sampleRates.entrySet()) {
+            if (!(r.getValue() >= 0 && r.getValue() <= 1)) {
+                errors.add(SAMPLE_RATES + ": rate of " + r.getKey() + " must be between 0 and 1");
+            }
+        }
+        FeatureSettings.range(errors, HARD_NEGATIVES, hardNegatives, 0, 5000);
+        FeatureSettings.range(errors, RANDOM_NEGATIVES, randomNegatives, 0, 5000);
+        FeatureSettings.range(errors, MAX_EXAMPLES_PER_SECOND, maxExamplesPerSecond, 0, 1_000_000);
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("invalid streamrec configuration: " + String.join("; ", errors));
+        }
+        sampleRates = Map.copyOf(sampleRates);
+    }
+
+    public static RecommendSettings defaults() {
+        return new RecommendSettings(Duration.ofSeconds(1), 50, 50, 200, 10, 0.5, 2.0, 300, 20, 20, 10,
+                Duration.ofSeconds(10), Duration.ofSeconds(2),
+                FeatureSettings.parseWeights(SAMPLE_RATES, DEFAULT_SAMPLE_RATES), 40, 20, 2000);
+    }
+
+    /** Reads the settings above, falling back to the defaults for absent ones. */
+    public static RecommendSettings from(Map<String, String> props) {
+        RecommendSettings d = defaults();
+        return new RecommendSettings(
+                ProcessorConfig.duration(props, PROFILE_FLUSH_INTERVAL, d.profileFlushInterval()),
+                ProcessorConfig.integer(props, PROFILE_NEIGHBORS, d.profileNeighbors()),
+                ProcessorConfig.integer(props, PROFILE_NEIGHBOR_BUFFER, d.profileNeighborBuffer()),
+                ProcessorConfig.integer(props, USER_ITEMS_MAX, d.userItemsMax()),
+                ProcessorConfig.integer(props, HISTORY_ITEMS, d.historyItems()),
+                FeatureSettings.number(props, RECENCY_DECAY, d.recencyDecay()),
+                FeatureSettings.number(props, FORWARD_WEIGHT, d.forwardWeight()),
+                ProcessorConfig.integer(props, MAX_CANDIDATES, d.maxCandidates()),
+                ProcessorConfig.integer(props, POPULAR_CANDIDATES, d.popularCandidates()),
+                ProcessorConfig.integer(props, TRENDING_CANDIDATES, d.trendingCandidates()),
+                ProcessorConfig.integer(props, CATEGORY_CANDIDATES, d.categoryCandidates()),
+                ProcessorConfig.duration(props, INDEX_REFRESH, d.indexRefresh()),
+                ProcessorConfig.duration(props, PROFILE_CACHE_TTL, d.profileCacheTtl()),
+                props.containsKey(SAMPLE_RATES) ? FeatureSettings.parseWeights(SAMPLE_RATES, props.get(SAMPLE_RATES)) : d.sampleRates(),
+                ProcessorConfig.integer(props, HARD_NEGATIVES, d.hardNegatives()),
+                ProcessorConfig.integer(props, RANDOM_NEGATIVES, d.randomNegatives()),
+                ProcessorConfig.integer(props, MAX_EXAMPLES_PER_SECOND, d.maxExamplesPerSecond()));
+    }
+
+    /** Share of events of this type sampled for training; 0 for types not listed. */
+    public double sampleRate(String eventType) {
+        Double r = sampleRates.get(eventType);
+        return r == null ? 0.0 : r;
+    }
+
+    /** Space-Saving counters kept per item and direction. */
+    public int transitionCapacity() {
+        return profileNeighbors + profileNeighborBuffer;
+    }
+}

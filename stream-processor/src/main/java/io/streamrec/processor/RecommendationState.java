@@ -1,0 +1,40 @@
+package io.streamrec.processor;
+
+import io.streamrec.avro.Item;
+import io.streamrec.avro.ItemProfile;
+import io.streamrec.recommend.CandidateGenerator;
+import io.streamrec.recommend.ItemIndex;
+import io.streamrec.recommend.ItemProfiles;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * What the training-example tasks of one topology share: the decoded-profile cache and the popular/trending index over
+ * the global profiles store (the same store object in every task of an instance), so an instance keeps one of each
+ * however many tasks it runs.
+ */
+final class RecommendationState {
+    private final ProcessorConfig config;
+    private CandidateGenerator generator;
+    private ItemIndex index;
+
+    RecommendationState(ProcessorConfig config) {
+        this.config = config;
+    }
+
+    synchronized void attach(ReadOnlyKeyValueStore<String, ItemProfile> profiles, ReadOnlyKeyValueStore<String, Item> catalog) {
+        if (generator == null) {
+            ItemProfiles cached = new ItemProfiles(profiles, config.recommend().profileCacheTtl());
+            generator = new CandidateGenerator(config.recommend(), config.features(), cached, id -> CatalogProcessor.lookup(catalog, id));
+            index = new ItemIndex(id -> CatalogProcessor.lookup(catalog, id), config.features(), config.recommend().indexRefresh());
+            index.attach(profiles);
+        }
+    }
+
+    synchronized CandidateGenerator generator() {
+        return generator;
+    }
+
+    synchronized ItemIndex index() {
+        return index;
+    }
+}

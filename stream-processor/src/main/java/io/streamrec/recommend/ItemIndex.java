@@ -1,0 +1,146 @@
+package io.streamrec.recommend;
+
+import io.streamrec.avro.Item;
+import io.streamrec.avro.ItemProfile;
+import io.streamrec.processor.Decay;
+import io.streamrec.processor.FeatureSettings;
+import io.streamrec.processor.ItemFormulas;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Non-personalized lists built from the global item profiles, for candidates and back-fill: every item by decayed
+ * popularity, the most trending items (24h window), and the most popular items of each catalog category. Rebuilt by a
+ * scan of the profiles at most once per refresh interval and shared by all callers; training (in the topology) and
+ * serving (in the gateway) use this same code, so candidates come from the same lists.
+ */
+public final class ItemIndex {
+    public static final int TRENDING_KEPT = 500;
+    public static final int CATEGORY_KEPT = 100;
+    static final Duration TREND_WINDOW = FeatureSettings.TRENDING_WINDOWS.get("24h");
+
+    private final Function<String, Item> catalog;
+    private final FeatureSettings settings;
+    private final long refreshNanos;
+    private volatile ReadOnlyKeyValueStore<String, ItemProfile> profiles;
+    private volatile Snapshot current;
+    private volatile long builtAt;
+
+    /** An item with its score in a list. */
+    public record Ranked(String itemId, double score) {
+    }
+
+    /**
+     * The lists at one moment.
+     *
+     * @param asOf       the newest event time among the profiles; scores are valid at this time
+     * @param popular    every item with events, most popular first
+     * @param trending   the most trending items, most first (those with enough recent activity)
+     * @param byCategory per category, its most popular items
+     */
+    public record Snapshot(long asOf, List<Ranked> popular, List<Ranked> trending, Map<String, List<Ranked>> byCategory,
+                           Map<String, Integer> popularRank, Map<String, Integer> trendingRank) {
+        public static final Snapshot EMPTY = new Snapshot(0, List.of(), List.of(), Map.of(), Map.of(), Map.of());
+
+        public List<Ranked> popularIn(String category) {
+            return byCategory.getOrDefault(category, List.of());
+        }
+    }
+
+    public ItemIndex(Function<String, Item> catalog, FeatureSettings settings, Duration refresh) {
+        this.catalog = catalog;
+        this.settings = settings;
+        this.refreshNanos = refresh.toNanos();
+    }
+
+    /** Sets the store to scan (the first caller that has it; the store object is the same for every task). */
+    public void attach(ReadOnlyKeyValueStore<String, ItemProfile> store) {
+        if (profiles == null) {
+            profiles = store;
+        }
+    }
+
+    /** The current lists, rebuilt first when older than the refresh interval. */
+    public Snapshot snapshot() {
+        Snapshot s = current;
+        if (s != null && System.nanoTime() - builtAt < refreshNanos) {
+            return s;
+        }
+        synchronized (this) {
+            if (current != null && current != s && System.nanoTime() - builtAt < refreshNanos) {
+                return current;
+            }
+            ReadOnlyKeyValueStore<String, ItemProfile> store = profiles;
+            Snapshot built = store == null ? Snapshot.EMPTY : build(store);
+            current = built;
+            builtAt = System.nanoTime();
+            return built;
+        }
+    }
+
+    Snapshot build(ReadOnlyKeyValueStore<String, ItemProfile> store) {
+        List<ItemProfile> all = new ArrayList<>();
+        long asOf = 0;
+        try (KeyValueIterator<String, ItemProfile> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, ItemProfile> kv = it.next();
+                if (kv.value != null) {
+                    all.add(kv.value);
+                    asOf = Math.max(asOf, kv.value.getAsOf());
+                }
+            }
+        }
+        return build(all, asOf);
+    }
+
+    Snapshot build(List<ItemProfile> all, long asOf) {
+        Duration baselineHalfLife = settings.trendingBaselines().get("24h");
+        List<Ranked> popular = new ArrayList<>(all.size());
+        List<Ranked> trending = new ArrayList<>();
+        Map<String, List<Ranked>> byCategory = new HashMap<>();
+        for (ItemProfile p : all) {
+            double pop = Decay.at(p.getPopularity(), p.getAsOf(), asOf, settings.popularityHalfLife());
+            Ranked r = new Ranked(p.getItemId(), pop);
+            popular.add(r);
+            double recent = Decay.at(p.getTrendRecent(), p.getAsOf(), asOf, TREND_WINDOW);
+            if (recent >= settings.trendingMinSupport()) {
+                double baseline = Decay.at(p.getTrendBaseline(), p.getAsOf(), asOf, baselineHalfLife);
+                trending.add(new Ranked(p.getItemId(), ItemFormulas.trending(recent, baseline, TREND_WINDOW, baselineHalfLife,
+                        settings.trendingPrior())));
+            }
+            Item item = catalog.apply(p.getItemId());
+            if (item != null && item.getCategory() != null && !item.getCategory().isBlank()) {
+                byCategory.computeIfAbsent(item.getCategory(), c -> new ArrayList<>()).add(r);
+            }
+        }
+        Comparator<Ranked> order = Comparator.comparingDouble(Ranked::score).reversed().thenComparing(Ranked::itemId);
+        popular.sort(order);
+        trending.sort(order);
+        Map<String, List<Ranked>> categories = new HashMap<>();
+        byCategory.forEach((c, list) -> {
+            list.sort(order);
+            categories.put(c, List.copyOf(list.subList(0, Math.min(CATEGORY_KEPT, list.size()))));
+        });
+        List<Ranked> trendingKept = List.copyOf(trending.subList(0, Math.min(TRENDING_KEPT, trending.size())));
+        return new Snapshot(asOf, Collections.unmodifiableList(popular), trendingKept, Map.copyOf(categories),
+                ranks(popular, TRENDING_KEPT), ranks(trendingKept, TRENDING_KEPT));
+    }
+
+    private static Map<String, Integer> ranks(List<Ranked> list, int max) {
+        Map<String, Integer> out = new HashMap<>();
+        for (int i = 0; i < Math.min(max, list.size()); i++) {
+            out.put(list.get(i).itemId(), i);
+        }
+        return Map.copyOf(out);
+    }
+}
