@@ -2,9 +2,9 @@ package io.streamrec.gateway;
 
 import io.smallrye.mutiny.Uni;
 import io.streamrec.avro.Item;
-import io.streamrec.avro.ItemNeighbors;
 import io.streamrec.avro.ItemStats;
 import io.streamrec.avro.NeighborCounter;
+import io.streamrec.processor.CompositeKeys;
 import io.streamrec.processor.Decay;
 import io.streamrec.processor.FeatureSettings;
 import io.streamrec.processor.ItemFormulas;
@@ -23,6 +23,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.time.Duration;
@@ -122,10 +125,19 @@ public class ItemsResource {
         return guarded(() -> {
             Params.id("id", itemId);
             int count = Params.count("count", countText, DEFAULT_COUNT, config.features().rankingSize());
-            return queries.<ItemNeighbors>byKeyAsync(StoreNames.ITEM_NEIGHBORS, itemId, Params.pathAndQuery(uri), forwardedBy != null,
-                    n -> similarTo(itemId, n == null ? List.of() : n.getEntries(), count)
+            return queries.<NeighborCounter>byOwnerAsync(StoreNames.ITEM_NEIGHBORS, itemId, Params.pathAndQuery(uri), forwardedBy != null,
+                    store -> similarTo(itemId, counters(store, itemId), count)
                             .map(items -> Response.ok(new Similar(itemId, items.size(), items)).build()));
         });
+    }
+
+    /** The item's co-occurrence counters: one entry per neighbor, keys {@code item U+001F neighbor}. */
+    private static List<NeighborCounter> counters(ReadOnlyKeyValueStore<String, NeighborCounter> store, String itemId) {
+        List<NeighborCounter> out = new ArrayList<>();
+        try (KeyValueIterator<String, NeighborCounter> it = store.prefixScan(CompositeKeys.prefix(itemId), new StringSerializer())) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return out;
     }
 
     private Uni<List<ItemResult>> similarTo(String itemId, List<NeighborCounter> counters, int count) {

@@ -79,6 +79,15 @@ public class StateQueries {
     /** Like {@link #byKey}, for an answer that needs further lookups (other stores, other instances) once the value is read. */
     public <V> Uni<Response> byKeyAsync(String store, String key, String pathAndQuery, boolean forwarded,
                                         Function<V, Uni<Response>> local) {
+        return this.<V>byOwnerAsync(store, key, pathAndQuery, forwarded, kv -> local.apply(kv.get(key)));
+    }
+
+    /**
+     * Like {@link #byKeyAsync}, for an answer read from several entries of the owner's partition (a prefix scan of
+     * composite keys that start with {@code key}): {@code local} gets that partition of the store.
+     */
+    public <V> Uni<Response> byOwnerAsync(String store, String key, String pathAndQuery, boolean forwarded,
+                                         Function<ReadOnlyKeyValueStore<String, V>, Uni<Response>> local) {
         Uni<Response> attempt = Uni.createFrom().deferred(() -> once(store, key, pathAndQuery, forwarded, local));
         if (forwarded) {
             return attempt.onFailure(NotReady.class).recoverWithItem(e -> Problems.unavailable(e.getMessage(), 1));
@@ -92,7 +101,7 @@ public class StateQueries {
     }
 
     private <V> Uni<Response> once(String storeName, String key, String pathAndQuery, boolean forwarded,
-                                   Function<V, Uni<Response>> local) {
+                                   Function<ReadOnlyKeyValueStore<String, V>, Uni<Response>> local) {
         KeyQueryMetadata md;
         try {
             md = owner(storeName, key);
@@ -100,14 +109,16 @@ public class StateQueries {
             return Uni.createFrom().failure(e);
         }
         if (md.activeHost().equals(self)) {
-            V value;
+            Uni<Response> answer;
             try {
-                value = readLocal(storeName, key, md.partition());
+                answer = local.apply(this.<V>partition(storeName, md.partition()));
             } catch (NotReady e) {
                 return Uni.createFrom().failure(e);
+            } catch (InvalidStateStoreException e) {
+                return Uni.createFrom().failure(new NotReady("store " + storeName + " is migrating: " + e.getMessage()));
             }
             registry.counter("streamrec.query", "store", storeName, "served", "local").increment();
-            return local.apply(value);
+            return answer;
         }
         if (forwarded) {
             return Uni.createFrom().failure(new NotReady("this instance does not own the key; owner is " + md.activeHost()));
@@ -137,10 +148,18 @@ public class StateQueries {
     /** Reads a key from this instance's own partition of a store; {@link NotReady} while the store migrates. */
     public <V> V readLocal(String storeName, String key, int partition) {
         try {
-            ReadOnlyKeyValueStore<String, V> kv = streams.store(StoreQueryParameters
+            return this.<V>partition(storeName, partition).get(key);
+        } catch (InvalidStateStoreException e) {
+            throw new NotReady("store " + storeName + " is migrating: " + e.getMessage());
+        }
+    }
+
+    /** This instance's own partition of a store; {@link NotReady} while the store migrates. */
+    public <V> ReadOnlyKeyValueStore<String, V> partition(String storeName, int partition) {
+        try {
+            return streams.store(StoreQueryParameters
                     .fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
                     .withPartition(partition));
-            return kv.get(key);
         } catch (InvalidStateStoreException e) {
             throw new NotReady("store " + storeName + " is migrating: " + e.getMessage());
         }

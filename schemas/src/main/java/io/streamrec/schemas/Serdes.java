@@ -37,6 +37,7 @@ public final class Serdes {
     public static final AvroSerde<ItemStats> ITEM_STATS = new AvroSerde<>(ItemStats.class, ItemStats.getClassSchema());
     public static final AvroSerde<ItemSignal> ITEM_SIGNAL = new AvroSerde<>(ItemSignal.class, ItemSignal.getClassSchema());
     public static final AvroSerde<ItemNeighbors> ITEM_NEIGHBORS = new AvroSerde<>(ItemNeighbors.class, ItemNeighbors.getClassSchema());
+    public static final AvroSerde<NeighborCounter> NEIGHBOR_COUNTER = new AvroSerde<>(NeighborCounter.class, NeighborCounter.getClassSchema());
     public static final AvroSerde<RankEntry> RANK_ENTRY = new AvroSerde<>(RankEntry.class, RankEntry.getClassSchema());
     public static final AvroSerde<ItemProfile> ITEM_PROFILE = new AvroSerde<>(ItemProfile.class, ItemProfile.getClassSchema());
     public static final AvroSerde<ItemTransitions> ITEM_TRANSITIONS = new AvroSerde<>(ItemTransitions.class, ItemTransitions.getClassSchema());

@@ -9,7 +9,6 @@ public final class Rankings {
     public static final String POPULAR = "popular";
     private static final String POPULAR_IN = "popular:";
     private static final String TRENDING = "trending:";
-    static final char SEPARATOR = '\u001F';
 
     private Rankings() {
     }
@@ -34,15 +33,15 @@ public final class Rankings {
 
     /** The prefix of every store key of a list. */
     public static String prefix(String list) {
-        return list + SEPARATOR;
+        return CompositeKeys.prefix(list);
     }
 
     static String key(String list, String itemId) {
-        return prefix(list) + itemId;
+        return CompositeKeys.key(list, itemId);
     }
 
     /** The list a store key belongs to. */
     static String listOf(String key) {
-        return key.substring(0, key.indexOf(SEPARATOR));
+        return CompositeKeys.first(key);
     }
 }

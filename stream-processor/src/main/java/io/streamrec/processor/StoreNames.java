@@ -12,7 +12,7 @@ public final class StoreNames {
     public static final String USER_FEATURES = "user-features-store";
     /** itemId -> ItemStats, on the item's partition of the item-events repartition topic. */
     public static final String ITEM_STATS = "item-stats-store";
-    /** itemId -> ItemNeighbors (Space-Saving counters of co-occurrence weight). */
+    /** itemId U+001F neighborId -> NeighborCounter: an item's Space-Saving counters of co-occurrence weight, one prefix scan. */
     public static final String ITEM_NEIGHBORS = "item-neighbors-store";
     /** list U+001F itemId -> RankEntry: each item partition's popular and trending lists (see {@link Rankings}). */
     public static final String ITEM_RANKINGS = "item-rankings-store";

@@ -108,7 +108,7 @@ public final class StreamrecTopology {
                 Repartitioned.<String, ItemSignal>with(String(), Serdes.ITEM_SIGNAL).withName(ITEM_EVENTS));
         builder.addStateStore(cached(StoreNames.ITEM_STATS, Serdes.ITEM_STATS));
         builder.addStateStore(cached(StoreNames.ITEM_RANKINGS, Serdes.RANK_ENTRY));
-        builder.addStateStore(cached(StoreNames.ITEM_NEIGHBORS, Serdes.ITEM_NEIGHBORS));
+        builder.addStateStore(cached(StoreNames.ITEM_NEIGHBORS, Serdes.NEIGHBOR_COUNTER));
         KStream<String, ItemStats> stats = byItem.process(() -> new ItemStatsProcessor(config), Named.as(ITEM_STATS), StoreNames.ITEM_STATS);
         stats.process(() -> new RankingsProcessor(config), Named.as(RANKINGS), StoreNames.ITEM_RANKINGS);
         byItem.process(() -> new ItemNeighborsProcessor(config), Named.as(ITEM_NEIGHBORS), StoreNames.ITEM_NEIGHBORS);

@@ -2,7 +2,6 @@ package io.streamrec.processor;
 
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.avro.Item;
-import io.streamrec.avro.ItemNeighbors;
 import io.streamrec.avro.ItemStats;
 import io.streamrec.avro.NeighborCounter;
 import io.streamrec.avro.RankEntry;
@@ -88,13 +87,15 @@ final class Harness implements AutoCloseable {
 
     /** Neighbor -> weight, heaviest first. */
     Map<String, Double> neighbors(String itemId) {
-        KeyValueStore<String, ItemNeighbors> s = driver.getKeyValueStore(StoreNames.ITEM_NEIGHBORS);
-        ItemNeighbors n = s.get(itemId);
+        KeyValueStore<String, NeighborCounter> s = driver.getKeyValueStore(StoreNames.ITEM_NEIGHBORS);
+        List<NeighborCounter> counters = new java.util.ArrayList<>();
+        try (KeyValueIterator<String, NeighborCounter> it = s.prefixScan(CompositeKeys.prefix(itemId), new StringSerializer())) {
+            it.forEachRemaining(kv -> counters.add(kv.value));
+        }
+        counters.sort(SpaceSaving.LIGHTEST_FIRST.reversed());
         Map<String, Double> out = new LinkedHashMap<>();
-        if (n != null) {
-            for (NeighborCounter c : n.getEntries()) {
-                out.put(c.getItemId(), c.getWeight());
-            }
+        for (NeighborCounter c : counters) {
+            out.put(c.getItemId(), c.getWeight());
         }
         return out;
     }

@@ -88,11 +88,16 @@ class ItemNeighborsTest {
         assertEquals(6.5, n.getTotalWeight(), EPS); // the self pair is not counted
 
         try (Harness h = Harness.with(Map.of(FeatureSettings.NEIGHBOR_TOP_N, "1", FeatureSettings.NEIGHBOR_CANDIDATE_BUFFER, "1"))) {
-            for (String item : List.of("p", "q", "r", "s")) {
-                h.send("u-" + item, item, "view", T0);
-                h.send("u-" + item, "hub", "view", T0);
-            }
-            assertEquals(2, h.neighbors("hub").size());
+            h.send("u1", "p", "view", T0);
+            h.send("u1", "hub", "view", T0);      // p 1
+            h.send("u2", "q", "view", T0);
+            h.send("u2", "hub", "view", T0);      // q 1
+            h.send("u3", "p", "view", T0);
+            h.send("u3", "hub", "view", T0);      // p 2
+            h.send("u4", "r", "view", T0);
+            h.send("u4", "hub", "view", T0);      // r takes over q's counter: 1 + 1, error 1
+            assertWeights(Map.of("p", 2.0, "r", 2.0), h.neighbors("hub"));
+            assertEquals(List.of("p", "r"), List.copyOf(h.neighbors("hub").keySet()));
         }
     }
 }
