@@ -9,7 +9,6 @@ import io.streamrec.avro.ItemNeighbors;
 import io.streamrec.avro.ItemProfile;
 import io.streamrec.avro.ItemSignal;
 import io.streamrec.avro.ItemStats;
-import io.streamrec.avro.ItemTransitions;
 import io.streamrec.avro.NeighborCounter;
 import io.streamrec.avro.RankEntry;
 import io.streamrec.avro.TrainingExample;
@@ -25,7 +24,7 @@ public final class Serdes {
     static {
         AvroSerde.trust(ClickEvent.class, Item.class, User.class, HistoryEntry.class, UserHistory.class,
                 WeightedKey.class, DecayedSum.class, UserFeatures.class, ItemStats.class, ItemSignal.class,
-                ItemNeighbors.class, NeighborCounter.class, RankEntry.class, ItemProfile.class, ItemTransitions.class,
+                ItemNeighbors.class, NeighborCounter.class, RankEntry.class, ItemProfile.class,
                 UserItems.class, UserItem.class, TrainingExample.class, ExampleCandidate.class);
     }
 
@@ -40,7 +39,6 @@ public final class Serdes {
     public static final AvroSerde<NeighborCounter> NEIGHBOR_COUNTER = new AvroSerde<>(NeighborCounter.class, NeighborCounter.getClassSchema());
     public static final AvroSerde<RankEntry> RANK_ENTRY = new AvroSerde<>(RankEntry.class, RankEntry.getClassSchema());
     public static final AvroSerde<ItemProfile> ITEM_PROFILE = new AvroSerde<>(ItemProfile.class, ItemProfile.getClassSchema());
-    public static final AvroSerde<ItemTransitions> ITEM_TRANSITIONS = new AvroSerde<>(ItemTransitions.class, ItemTransitions.getClassSchema());
     public static final AvroSerde<UserItems> USER_ITEMS = new AvroSerde<>(UserItems.class, UserItems.getClassSchema());
     public static final AvroSerde<TrainingExample> TRAINING_EXAMPLE = new AvroSerde<>(TrainingExample.class, TrainingExample.getClassSchema());
 

@@ -34,7 +34,7 @@ class SchemaCompatibilityTest {
             HistoryEntry.getClassSchema(), UserHistory.getClassSchema(), WeightedKey.getClassSchema(),
             DecayedSum.getClassSchema(), UserFeatures.getClassSchema(), ItemStats.getClassSchema(),
             ItemSignal.getClassSchema(), ItemNeighbors.getClassSchema(), RankEntry.getClassSchema(),
-            io.streamrec.avro.ItemProfile.getClassSchema(), io.streamrec.avro.ItemTransitions.getClassSchema(),
+            io.streamrec.avro.ItemProfile.getClassSchema(),
             io.streamrec.avro.UserItems.getClassSchema(), io.streamrec.avro.TrainingExample.getClassSchema());
 
     @Test

@@ -17,7 +17,7 @@ public final class StoreNames {
     /** list U+001F itemId -> RankEntry: each item partition's popular and trending lists (see {@link Rankings}). */
     public static final String ITEM_RANKINGS = "item-rankings-store";
 
-    /** itemId -> ItemTransitions: directed co-occurrence counters (item partition). */
+    /** item U+001F f|b U+001F neighbor -> NeighborCounter: directed co-occurrence counters (item partition). */
     public static final String ITEM_TRANSITIONS = "item-transitions-store";
     /** itemId -> event time: items whose profile changed since the last publication (item partition). */
     public static final String ITEM_PROFILES_DIRTY = "item-profiles-dirty-store";

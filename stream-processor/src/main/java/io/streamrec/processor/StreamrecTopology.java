@@ -112,8 +112,9 @@ public final class StreamrecTopology {
         KStream<String, ItemStats> stats = byItem.process(() -> new ItemStatsProcessor(config), Named.as(ITEM_STATS), StoreNames.ITEM_STATS);
         stats.process(() -> new RankingsProcessor(config), Named.as(RANKINGS), StoreNames.ITEM_RANKINGS);
         byItem.process(() -> new ItemNeighborsProcessor(config), Named.as(ITEM_NEIGHBORS), StoreNames.ITEM_NEIGHBORS);
-        builder.addStateStore(cached(StoreNames.ITEM_TRANSITIONS, Serdes.ITEM_TRANSITIONS));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PROFILES_DIRTY), String(), Long()));
+        builder.addStateStore(cached(StoreNames.ITEM_TRANSITIONS, Serdes.NEIGHBOR_COUNTER));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PROFILES_DIRTY), String(), Long())
+                .withCachingEnabled());
         byItem.process(() -> new ItemProfileProcessor(config), Named.as(ITEM_PROFILES),
                         StoreNames.ITEM_TRANSITIONS, StoreNames.ITEM_PROFILES_DIRTY, StoreNames.ITEM_STATS)
                 .to(Topics.ITEM_PROFILES, Produced.with(String(), Serdes.ITEM_PROFILE).withName(ITEM_PROFILES + "-sink"));

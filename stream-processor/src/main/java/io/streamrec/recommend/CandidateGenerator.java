@@ -62,6 +62,37 @@ public final class CandidateGenerator {
      *                max-candidates, after the relative features (neighbor rank) are computed over all candidates
      */
     public CandidateSet generate(UserContext ctx, ItemIndex.Snapshot index, Predicate<String> allowed) {
+        Pool pool = pool(ctx, index);
+        List<Candidate> ranked = new ArrayList<>(pool.all.size());
+        for (Candidate c : pool.all.values()) {
+            if (allowed.test(c.itemId)) {
+                ranked.add(c);
+            }
+        }
+        ranked.sort(Comparator.comparingDouble((Candidate c) -> c.retrievalScore).reversed().thenComparing(c -> c.itemId));
+        return pool.finish(ranked, Math.min(settings.maxCandidates(), ranked.size()));
+    }
+
+    /**
+     * The given items as candidates, in the given order, each with the evidence the user's state has for it (an item
+     * that no source brought in has none): for re-ranking a list the caller chose.
+     */
+    public CandidateSet forItems(UserContext ctx, ItemIndex.Snapshot index, List<String> itemIds) {
+        Pool pool = pool(ctx, index);
+        List<Candidate> ranked = new ArrayList<>(itemIds.size());
+        for (String id : itemIds) {
+            Candidate c = pool.all.get(id);
+            if (c == null) {
+                c = new Candidate(id);
+                pool.complete(c);
+            }
+            ranked.add(c);
+        }
+        return pool.finish(ranked, ranked.size());
+    }
+
+    /** Every candidate of the user with its evidence, and what the feature vectors share. */
+    private Pool pool(UserContext ctx, ItemIndex.Snapshot index) {
         Map<String, Candidate> all = new HashMap<>();
         List<HistoryEntry> merged = ctx.mergedHistory();
 
@@ -81,14 +112,44 @@ public final class CandidateGenerator {
             lastCategory = last == null ? null : last.getCategory();
         }
 
-        neighbors(ctx, merged, all);
+        neighbors(merged, all);
         List<UserItem> known = ctx.knownItems();
         own(merged, known, position, sessionItems, all);
         lists(ctx, index, all);
 
-        double maxNeighbor = 0;
+        Pool pool = new Pool(ctx, index, all, Features.user(ctx, merged.size(), known.size(), lastCategory, features));
         List<Candidate> byNeighbor = new ArrayList<>();
         for (Candidate c : all.values()) {
+            pool.complete(c);
+            if (c.neighborScore > 0) {
+                byNeighbor.add(c);
+                pool.maxNeighbor = Math.max(pool.maxNeighbor, c.neighborScore);
+            }
+        }
+        byNeighbor.sort(Comparator.comparingDouble((Candidate c) -> c.neighborScore).reversed().thenComparing(c -> c.itemId));
+        for (int i = 0; i < byNeighbor.size(); i++) {
+            pool.neighborRank.put(byNeighbor.get(i).itemId, i);
+        }
+        return pool;
+    }
+
+    private final class Pool {
+        final UserContext ctx;
+        final ItemIndex.Snapshot index;
+        final Map<String, Candidate> all;
+        final Features.UserPart user;
+        final Map<String, Integer> neighborRank = new HashMap<>();
+        double maxNeighbor;
+
+        Pool(UserContext ctx, ItemIndex.Snapshot index, Map<String, Candidate> all, Features.UserPart user) {
+            this.ctx = ctx;
+            this.index = index;
+            this.all = all;
+            this.user = user;
+        }
+
+        /** Profile, list ranks and retrieval score of a candidate whose evidence is collected. */
+        void complete(Candidate c) {
             if (c.profile == null) {
                 c.profile = profiles.get(c.itemId);
             }
@@ -97,36 +158,20 @@ public final class CandidateGenerator {
             Integer tr = index.trendingRank().get(c.itemId);
             c.trendingRank = tr == null ? -1 : tr;
             c.retrievalScore = retrieval(c, ctx.now());
-            if (c.neighborScore > 0) {
-                byNeighbor.add(c);
-                maxNeighbor = Math.max(maxNeighbor, c.neighborScore);
-            }
-        }
-        byNeighbor.sort(Comparator.comparingDouble((Candidate c) -> c.neighborScore).reversed().thenComparing(c -> c.itemId));
-        Map<String, Integer> neighborRank = new HashMap<>();
-        for (int i = 0; i < byNeighbor.size(); i++) {
-            neighborRank.put(byNeighbor.get(i).itemId, i);
         }
 
-        List<Candidate> ranked = new ArrayList<>(all.size());
-        for (Candidate c : all.values()) {
-            if (allowed.test(c.itemId)) {
-                ranked.add(c);
+        CandidateSet finish(List<Candidate> ranked, int scored) {
+            float[][] vectors = new float[scored][];
+            for (int i = 0; i < scored; i++) {
+                Candidate c = ranked.get(i);
+                vectors[i] = Features.vector(c, catalog.apply(c.itemId), user, ctx, maxNeighbor,
+                        neighborRank.getOrDefault(c.itemId, -1), features);
             }
+            return new CandidateSet(ranked, scored, vectors);
         }
-        ranked.sort(Comparator.comparingDouble((Candidate c) -> c.retrievalScore).reversed().thenComparing(c -> c.itemId));
-        int scored = Math.min(settings.maxCandidates(), ranked.size());
-        Features.UserPart user = Features.user(ctx, merged.size(), known.size(), lastCategory, features);
-        float[][] vectors = new float[scored][];
-        for (int i = 0; i < scored; i++) {
-            Candidate c = ranked.get(i);
-            vectors[i] = Features.vector(c, catalog.apply(c.itemId), user, ctx, maxNeighbor,
-                    neighborRank.getOrDefault(c.itemId, -1), features);
-        }
-        return new CandidateSet(ranked, scored, vectors);
     }
 
-    private void neighbors(UserContext ctx, List<HistoryEntry> merged, Map<String, Candidate> all) {
+    private void neighbors(List<HistoryEntry> merged, Map<String, Candidate> all) {
         Set<String> seen = new HashSet<>();
         int pos = 0;
         for (HistoryEntry e : merged) {

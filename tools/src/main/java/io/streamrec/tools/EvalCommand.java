@@ -77,6 +77,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--cutoff", defaultValue = "2011-11-09T00:00:00Z", description = "online-retail: history/target split (default: ${DEFAULT-VALUE})")
     String cutoff;
 
+    @Option(names = "--load-rate", defaultValue = "1500", description = "events per second sent: the item side (co-occurrence, profiles) "
+            + "must keep up for the training examples to see current profiles; 0 = as fast as accepted (default: ${DEFAULT-VALUE})")
+    int loadRate;
+
     @Option(names = "--skip-load", description = "the data is already loaded")
     boolean skipLoad;
 
@@ -121,7 +125,8 @@ public final class EvalCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         if (!skipLoad) {
-            List<String> args = new ArrayList<>(List.of("load", "--format", format, file.toString(), "--url", urls, "--progress", progress));
+            List<String> args = new ArrayList<>(List.of("load", "--format", format, file.toString(), "--url", urls, "--progress", progress,
+                    "--max-rate", String.valueOf(loadRate)));
             if (seq) {
                 args.addAll(List.of("--id-prefix", idPrefix));
             } else {
@@ -291,9 +296,11 @@ public final class EvalCommand implements Callable<Integer> {
             partitions.forEach(p -> latest.put(new TopicPartition(Topics.EVENTS, p.partition()), OffsetSpec.latest()));
             long lastPrint = 0;
             while (true) {
-                var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                // the group's internal topics too (the item side reads the itemId repartition topic)
+                committed.keySet().forEach(tp -> latest.putIfAbsent(tp, OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
                 long lag = 0;
                 for (var e : ends.entrySet()) {
                     OffsetAndMetadata c = committed.get(e.getKey());
@@ -301,7 +308,8 @@ public final class EvalCommand implements Callable<Integer> {
                     lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()) - 1);
                 }
                 if (lag == 0) {
-                    err.println("processing: every event of streamrec.events is processed");
+                    err.println("processing: every event of streamrec.events is processed, by the user and the item side");
+                    Thread.sleep(3000); // item profiles are published on a 1 s wall-clock flush
                     return;
                 }
                 if (System.nanoTime() > deadline) {

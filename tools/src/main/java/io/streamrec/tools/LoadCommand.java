@@ -79,6 +79,9 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "4", description = "requests in flight; one user's events always share one lane, so their order is kept (default: ${DEFAULT-VALUE})")
     int concurrency;
 
+    @Option(names = "--max-rate", defaultValue = "0", description = "send at most this many events per second; 0 = as fast as the gateways accept (default: ${DEFAULT-VALUE})")
+    int maxRate;
+
     @Option(names = "--limit", defaultValue = "0", description = "read at most N data rows (seq: lines); 0 = all")
     long limit;
 
@@ -213,10 +216,19 @@ public final class LoadCommand implements Callable<Integer> {
             } else {
                 try (BatchSender sender = new BatchSender(client, bases, "/events", json, batch, concurrency,
                         maxRetries, requestTimeout, summary.eventStats)) {
+                    long paceStart = System.nanoTime();
+                    long[] paced = {0};
                     pass(null, row -> {
                         summary.count(row);
                         for (EventJson e : row.events()) {
                             sender.add(e.key(), e);
+                            if (maxRate > 0 && ++paced[0] % 100 == 0) {
+                                long due = paceStart + paced[0] * 1_000_000_000L / maxRate;
+                                long wait = due - System.nanoTime();
+                                if (wait > 0) {
+                                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                                }
+                            }
                         }
                         bar.update(summary.rowsRead, summary.eventStats.accepted.get());
                     });

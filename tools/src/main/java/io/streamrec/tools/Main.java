@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 WaitReadyCommand.class,
                 LoadCommand.class,
                 EvalCommand.class,
+                TrainCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

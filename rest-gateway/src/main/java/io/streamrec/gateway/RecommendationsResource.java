@@ -1,0 +1,178 @@
+package io.streamrec.gateway;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.streamrec.avro.HistoryEntry;
+import io.streamrec.avro.Item;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Personalized recommendations and re-ranking. The user's state comes from the instance that owns the user's key
+ * (locally, or in one internal hop); candidates, features and scores are computed here from the global item side.
+ * An anonymous session is linked by passing its {@code sessionId}: its items count as the user's most recent ones.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class RecommendationsResource {
+    static final int DEFAULT_COUNT = 10;
+    static final int MAX_COUNT = 500;
+
+    @Inject
+    UserStates states;
+
+    @Inject
+    Recommender recommender;
+
+    /** An item of the answer with its catalog metadata (null when the catalog does not know it). */
+    public record Item(String itemId, double score, String reason, String similarTo, boolean backfill, String title,
+                       String category, Double price) {
+    }
+
+    public record Recommendations(String userId, String recommendationId, String ranker, String modelVersion, long asOf,
+                                  int candidates, int count, List<Item> items) {
+    }
+
+    public record RankRequest(List<String> itemIds) {
+    }
+
+    @GET
+    @Path("recommendations/{userId}")
+    @Operation(summary = "Personalized recommendations: each item with score, reason (personalized, similar-to, trending, "
+            + "popular, repurchase, session) and catalog metadata; filters back-filled from trending, then popular")
+    public Uni<Response> recommend(@PathParam("userId") String userId,
+                                   @QueryParam("count") String countText,
+                                   @QueryParam("category") String category,
+                                   @QueryParam("excludePurchased") String excludePurchased,
+                                   @QueryParam("excludeSeen") String excludeSeen,
+                                   @QueryParam("minPrice") String minPriceText,
+                                   @QueryParam("maxPrice") String maxPriceText,
+                                   @QueryParam("sessionId") String sessionId) {
+        int count;
+        Recommender.Filters filters;
+        try {
+            Params.id("userId", userId);
+            count = Params.count("count", countText, DEFAULT_COUNT, MAX_COUNT);
+            if (category != null) {
+                Params.id("category", category);
+            }
+            if (sessionId != null) {
+                Params.id("sessionId", sessionId);
+            }
+            Double minPrice = price("minPrice", minPriceText);
+            Double maxPrice = price("maxPrice", maxPriceText);
+            if (minPrice != null && maxPrice != null && minPrice > maxPrice) {
+                throw new Params.BadParameter("maxPrice", "must not be below minPrice (" + minPrice + ")");
+            }
+            filters = new Recommender.Filters(category, bool("excludePurchased", excludePurchased),
+                    bool("excludeSeen", excludeSeen), minPrice, maxPrice);
+        } catch (Params.BadParameter e) {
+            return Uni.createFrom().item(e.response());
+        }
+        Uni<List<HistoryEntry>> session = sessionId == null || sessionId.equals(userId)
+                ? Uni.createFrom().item(List.of())
+                : states.get(sessionId).map(s -> s.history() == null ? List.of() : s.history().getEntries());
+        return Uni.combine().all().unis(states.get(userId), session).asTuple()
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(t -> {
+                    Recommender.Result r = recommender.recommend(userId, t.getItem1(), t.getItem2(), filters, count);
+                    return Response.ok(toJson(userId, UUID.randomUUID().toString(), r)).build();
+                })
+                .onFailure(StateQueries.NotReady.class)
+                .recoverWithItem(e -> Problems.unavailable("recommendations are not available right now (" + e.getMessage() + ")", 1));
+    }
+
+    @POST
+    @Path("recommendations/{userId}/rank")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Re-rank the given item ids for the user with the same features and model")
+    public Uni<Response> rank(@PathParam("userId") String userId, RankRequest body) {
+        List<String> ids;
+        try {
+            Params.id("userId", userId);
+            if (body == null || body.itemIds() == null || body.itemIds().isEmpty()) {
+                throw new Params.BadParameter("itemIds", "must be a non-empty array of item ids");
+            }
+            if (body.itemIds().size() > MAX_COUNT) {
+                throw new Params.BadParameter("itemIds", "at most " + MAX_COUNT + " item ids, got " + body.itemIds().size());
+            }
+            LinkedHashSet<String> unique = new LinkedHashSet<>();
+            for (int i = 0; i < body.itemIds().size(); i++) {
+                unique.add(Params.id("itemIds[" + i + "]", body.itemIds().get(i)));
+            }
+            ids = new ArrayList<>(unique);
+        } catch (Params.BadParameter e) {
+            return Uni.createFrom().item(e.response());
+        }
+        return states.get(userId)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(s -> Response.ok(toJson(userId, null, recommender.rank(userId, s, ids))).build())
+                .onFailure(StateQueries.NotReady.class)
+                .recoverWithItem(e -> Problems.unavailable("ranking is not available right now (" + e.getMessage() + ")", 1));
+    }
+
+    @GET
+    @Path("internal/users/{key}/state")
+    @Operation(summary = "Internal: this instance's history, features and items of a user key it owns")
+    public Response state(@PathParam("key") String key) {
+        try {
+            return Response.ok(UserStates.encode(states.readOwned(key))).build();
+        } catch (StateQueries.NotReady e) {
+            return Problems.unavailable(e.getMessage(), 1);
+        }
+    }
+
+    private Recommendations toJson(String userId, String recommendationId, Recommender.Result r) {
+        List<Item> items = new ArrayList<>(r.items().size());
+        for (Recommender.Scored s : r.items()) {
+            io.streamrec.avro.Item meta = recommender.catalogItem(s.itemId());
+            items.add(new Item(s.itemId(), s.score(), s.reason(), s.similarTo(), s.backfill(),
+                    meta == null ? null : meta.getTitle(), meta == null ? null : meta.getCategory(),
+                    meta == null ? null : meta.getPrice()));
+        }
+        return new Recommendations(userId, recommendationId, r.ranker(), r.modelVersion(), r.asOf(), r.candidates(),
+                items.size(), items);
+    }
+
+    static boolean bool(String name, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return false;
+        }
+        return switch (raw.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new Params.BadParameter(name, "must be true or false, got '" + raw + "'");
+        };
+    }
+
+    static Double price(String name, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(raw.strip());
+        } catch (NumberFormatException e) {
+            throw new Params.BadParameter(name, "must be a number, got '" + raw + "'");
+        }
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new Params.BadParameter(name, "must be a finite number >= 0, got " + raw);
+        }
+        return v;
+    }
+}
