@@ -8,6 +8,7 @@ import io.streamrec.avro.ItemProfile;
 import io.streamrec.avro.UserItem;
 import io.streamrec.processor.ProcessorConfig;
 import io.streamrec.processor.StoreNames;
+import io.streamrec.recommend.CachedStore;
 import io.streamrec.recommend.Candidate;
 import io.streamrec.recommend.CandidateGenerator;
 import io.streamrec.recommend.CandidateSet;
@@ -85,9 +86,10 @@ public class Recommender {
                             StoreNames.ITEMS, QueryableStoreTypes.<String, Item>keyValueStore()));
                     ProcessorConfig c = config;
                     ItemProfiles profiles = new ItemProfiles(store, c.recommend().profileCacheTtl());
-                    ItemIndex index = new ItemIndex(id -> item(catalog, id), c.features(), c.recommend().indexRefresh());
+                    CachedStore<Item> items = new CachedStore<>(id -> item(catalog, id), c.recommend().profileCacheTtl());
+                    ItemIndex index = new ItemIndex(items, c.features(), c.recommend().indexRefresh());
                     index.attach(store);
-                    parts = new Parts(new CandidateGenerator(c.recommend(), c.features(), profiles, id -> item(catalog, id)), index, catalog);
+                    parts = new Parts(new CandidateGenerator(c.recommend(), c.features(), profiles, items), index, catalog);
                 } catch (InvalidStateStoreException e) {
                     throw new StateQueries.NotReady("item profiles are not available yet: " + e.getMessage());
                 }

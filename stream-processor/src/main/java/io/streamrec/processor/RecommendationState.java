@@ -2,6 +2,7 @@ package io.streamrec.processor;
 
 import io.streamrec.avro.Item;
 import io.streamrec.avro.ItemProfile;
+import io.streamrec.recommend.CachedStore;
 import io.streamrec.recommend.CandidateGenerator;
 import io.streamrec.recommend.ItemIndex;
 import io.streamrec.recommend.ItemProfiles;
@@ -24,8 +25,9 @@ final class RecommendationState {
     synchronized void attach(ReadOnlyKeyValueStore<String, ItemProfile> profiles, ReadOnlyKeyValueStore<String, Item> catalog) {
         if (generator == null) {
             ItemProfiles cached = new ItemProfiles(profiles, config.recommend().profileCacheTtl());
-            generator = new CandidateGenerator(config.recommend(), config.features(), cached, id -> CatalogProcessor.lookup(catalog, id));
-            index = new ItemIndex(id -> CatalogProcessor.lookup(catalog, id), config.features(), config.recommend().indexRefresh());
+            CachedStore<Item> items = new CachedStore<>(id -> CatalogProcessor.lookup(catalog, id), config.recommend().profileCacheTtl());
+            generator = new CandidateGenerator(config.recommend(), config.features(), cached, items);
+            index = new ItemIndex(items, config.features(), config.recommend().indexRefresh());
             index.attach(profiles);
         }
     }
