@@ -283,45 +283,8 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** Waits until the gateways' Kafka Streams group has committed past the end of streamrec.events. */
     private void awaitProcessed(PrintStream err) throws Exception {
-        Map<String, Object> conf = new HashMap<>();
-        conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        try (Admin admin = Admin.create(conf)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitTimeoutSeconds);
-            var partitions = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(Topics.EVENTS).partitions();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            partitions.forEach(p -> latest.put(new TopicPartition(Topics.EVENTS, p.partition()), OffsetSpec.latest()));
-            long lastPrint = 0;
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                // the group's internal topics too (the item side reads the itemId repartition topic)
-                committed.keySet().forEach(tp -> latest.putIfAbsent(tp, OffsetSpec.latest()));
-                var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-                long lag = 0;
-                for (var e : ends.entrySet()) {
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    // a transactional commit marker follows the last record: lag <= 1 per partition means all read
-                    lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()) - 1);
-                }
-                if (lag == 0) {
-                    err.println("processing: every event of streamrec.events is processed, by the user and the item side");
-                    Thread.sleep(3000); // item profiles are published on a 1 s wall-clock flush
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new ToolException("the system has not processed the load after " + waitTimeoutSeconds + " s (lag " + lag + ")");
-                }
-                if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(2)) {
-                    err.printf(Locale.ROOT, "processing: %,d events still to process%n", lag);
-                    lastPrint = System.nanoTime();
-                }
-                Thread.sleep(250);
-            }
-        }
+        WaitProcessedCommand.await(bootstrap, applicationId, waitTimeoutSeconds, err);
     }
 
     private static Map<String, Object> toJson(Map<String, Metrics.Accumulator> rows) {

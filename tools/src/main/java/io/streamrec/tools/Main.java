@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 WaitReadyCommand.class,
                 LoadCommand.class,
                 EvalCommand.class,
+                WaitProcessedCommand.class,
                 TrainCommand.class,
                 CommandLine.HelpCommand.class
         })
