@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 WaitProcessedCommand.class,
                 TrainCommand.class,
+                io.streamrec.tools.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
