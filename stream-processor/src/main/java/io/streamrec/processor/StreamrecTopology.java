@@ -92,7 +92,7 @@ public final class StreamrecTopology {
                 .process(() -> new DedupeProcessor(horizon), Named.as(ValidateProcessor.TO_NEXT), StoreNames.DEDUPE);
 
         builder.addStateStore(cached(StoreNames.USER_FEATURES, Serdes.USER_FEATURES));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HISTORY), String(), Serdes.USER_HISTORY));
+        builder.addStateStore(cached(StoreNames.HISTORY, Serdes.USER_HISTORY));
         builder.addStateStore(cached(StoreNames.USER_ITEMS, Serdes.USER_ITEMS));
         // dedupe's first children, in this order: training examples must see the state from before the event
         RecommendationState shared = new RecommendationState(config);
