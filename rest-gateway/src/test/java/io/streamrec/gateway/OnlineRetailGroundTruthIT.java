@@ -97,7 +97,7 @@ class OnlineRetailGroundTruthIT {
     static final double MONEY = 1e-6;
     static final double DAY_MS = 86_400_000.0;
     /** Generous: a loaded machine is slow, and a fast one does not wait for it. */
-    static final Duration WAIT = Duration.ofSeconds(120);
+    static final Duration WAIT = Duration.ofSeconds(600);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -191,14 +191,14 @@ class OnlineRetailGroundTruthIT {
                 chosen, invoices.size(), ITEM, itemRows, sent.size(), catalog.size());
 
         try {
-            Wait.until("gateway on port " + gateway.port + " ready", Duration.ofSeconds(120), gateway::ready);
+            Wait.until("gateway on port " + gateway.port + " ready", Duration.ofSeconds(300), gateway::ready);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n--- gateway log ---\n" + gateway.logTail(), e);
         }
         phase("broker and gateway up");
 
         postInBatches("/items", catalog.items());
-        Wait.until("catalog knows " + ITEM, Duration.ofSeconds(30), () -> call("/items/" + ITEM + "/stats").statusCode() == 200);
+        Wait.until("catalog knows " + ITEM, Duration.ofSeconds(120), () -> call("/items/" + ITEM + "/stats").statusCode() == 200);
         postInBatches("/events", sent.stream().map(Purchase::event).toList());
         phase("catalog and events accepted");
     }
