@@ -58,6 +58,8 @@ final class HistoryProcessor implements Processor<String, ClickEvent, String, It
         if (t >= cutoff) {
             UserHistory history = store.get(record.key());
             List<HistoryEntry> entries = history == null ? new ArrayList<>() : new ArrayList<>(history.getEntries());
+            // entries past the retention (a user idle since before the cutoff, not yet swept) pair with nothing
+            prune(entries, cutoff, config.historyMaxEntries());
             pairs = CoOccurrence.pairs(entries, e.getItemId(), e.getEventType(), t, config.features());
             insertNewestFirst(entries, new HistoryEntry(e.getItemId(), e.getEventType(), t, e.getRecommendationId()));
             prune(entries, cutoff, config.historyMaxEntries());

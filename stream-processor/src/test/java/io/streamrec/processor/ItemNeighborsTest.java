@@ -68,6 +68,19 @@ class ItemNeighborsTest {
     }
 
     @Test
+    void entriesPastTheHistoryRetentionPairWithNothing() {
+        try (Harness h = Harness.defaults()) { // history retention 30 days by stream time
+            h.send("u1", "a", "view", T0);
+            h.send("u2", "x", "view", T0 + 31 * DAY); // stream time moves on; u1 is not swept yet
+            h.send("u1", "b", "view", T0 + 31 * DAY); // a is past the retention: no pair, though it is still stored
+            assertEquals(Map.of(), h.neighbors("b"));
+            assertEquals(Map.of(), h.neighbors("a"));
+            h.send("u1", "c", "view", T0 + 31 * DAY + 1); // b is within it
+            assertWeights(Map.of("b", Math.pow(0.5, 1.0 / DAY)), h.neighbors("c"));
+        }
+    }
+
+    @Test
     void aLateEventPairsWithTheEntriesBeforeItInEventTime() {
         try (Harness h = Harness.defaults()) {
             h.send("u1", "a", "view", T0);
