@@ -81,8 +81,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ingest-clients", defaultValue = "8", description = "concurrent ingest clients (default: ${DEFAULT-VALUE})")
     int ingestClients;
 
-    @Option(names = "--stream-threads", defaultValue = "1", description = "stream threads of the in-process applications, as the gateway (default: ${DEFAULT-VALUE})")
+    @Option(names = "--stream-threads", defaultValue = "2", description = "stream threads of the in-process applications, as the gateway (default: ${DEFAULT-VALUE})")
     int streamThreads;
+
+    @Option(names = "--streams-config", description = "extra Kafka Streams setting of the in-process runs, key=value, "
+            + "over the gateway's (repeatable; e.g. commit.interval.ms=1000)")
+    Map<String, String> streamsOverrides = new LinkedHashMap<>();
 
     @Option(names = "--skip-throughput", description = "leave out the in-process throughput comparison")
     boolean skipThroughput;
@@ -302,7 +306,9 @@ public final class BenchCommand implements Callable<Integer> {
         Path stateRoot = stack.home().resolve("streams");
         Map<String, String> gatewaySettings = ThroughputBench.gatewayStreamsSettings(
                 root.resolve("rest-gateway/src/main/resources/application.properties"));
-        log.printf("  Kafka Streams settings of the gateway, used by both applications: %s%n", gatewaySettings);
+        gatewaySettings.putAll(streamsOverrides);
+        log.printf("  Kafka Streams settings of the gateway%s, used by both applications: %s%n",
+                streamsOverrides.isEmpty() ? "" : " with " + streamsOverrides, gatewaySettings);
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("streamsSettings", gatewaySettings);
         try (GroupProgress kafka = new GroupProgress(stack.bootstrap())) {
