@@ -88,8 +88,55 @@ class MultiInstanceIT {
         assertTrue(metrics.contains("served=\"local\""), "instance a never answered locally");
     }
 
+    /**
+     * Popular and trending are global lists merged from every instance's partitions: both instances answer the same
+     * list, and it holds items of partitions owned by each of them (item hot-k is viewed by k users, k = 2..9, so the
+     * popular order is fixed and the eight items spread over the six item partitions).
+     */
     @Test
     @Order(2)
+    void popularAndTrendingAnswerTheSameFromEitherInstance() throws Exception {
+        List<String> hot = new ArrayList<>();
+        for (int k = 9; k >= 2; k--) {
+            hot.add("hot-" + k);
+            for (int u = 0; u < k; u++) {
+                send(u % 2 == 0 ? a : b, "user-" + u, "hot-" + k);
+            }
+        }
+        for (GatewayProcess gw : List.of(a, b)) {
+            Wait.until("popular on port " + gw.port + " starts with " + hot, Duration.ofSeconds(60),
+                    () -> ids(json(gw, "/items/popular?count=8")).equals(hot));
+        }
+        Wait.until("both instances answer the same trending list", Duration.ofSeconds(60), () -> {
+            List<String> fromA = ids(json(a, "/items/trending?window=1h&count=20"));
+            return !fromA.isEmpty() && fromA.equals(ids(json(b, "/items/trending?window=1h&count=20")));
+        });
+        // the popular list needed both instances' partitions: the hot items' partitions of the repartition topic by
+        // itemId (default partitioner, 6 partitions) are owned by a and by b
+        java.util.Set<Integer> owners = new java.util.HashSet<>();
+        JsonNode instances = json(a, "/instances").get("instances");
+        for (String item : hot) {
+            int partition = org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(item.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 6;
+            for (int i = 0; i < instances.size(); i++) {
+                for (JsonNode tp : instances.get(i).get("activePartitions")) {
+                    if (tp.asText().equals("streamrec-item-events-repartition-" + partition)) {
+                        owners.add(i);
+                    }
+                }
+            }
+        }
+        assertEquals(2, owners.size(), "the hot items live on the partitions of one instance only");
+    }
+
+    private static List<String> ids(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.get("items").forEach(i -> out.add(i.get("itemId").asText()));
+        return out;
+    }
+
+    @Test
+    @Order(3)
     void killedInstanceLosesNoAcceptedEvent() throws Exception {
         for (int u = 0; u < USERS; u++) {
             send(b, "user-" + u, "before-kill-" + u); // all accepted (202) by b
@@ -104,7 +151,7 @@ class MultiInstanceIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void brokerDownMeansServiceUnavailableNeverAccepted() throws Exception {
         kafka.close();
         kafka = null;
