@@ -4,6 +4,7 @@ import io.streamrec.processor.Rankings;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -24,6 +25,25 @@ public class InternalResource {
 
     @Inject
     ItemLookups lookups;
+
+    @Inject
+    UserStates states;
+
+    /**
+     * A user key's history, features and items, read by the instance that answers {@code GET /recommendations} for a
+     * key owned here. (It lives in this class, not beside the recommendations: JAX-RS picks the resource class by its
+     * own path first, so no {@code /internal/...} path outside the {@code /internal} class is ever reached.)
+     */
+    @GET
+    @Path("users/{key}/state")
+    @Operation(summary = "Internal: this instance's history, features and items of a user key it owns")
+    public Response userState(@PathParam("key") String key) {
+        try {
+            return Response.ok(UserStates.encode(states.readOwned(key))).build();
+        } catch (StateQueries.NotReady e) {
+            return Problems.unavailable(e.getMessage(), 1);
+        }
+    }
 
     @GET
     @Path("rankings")

@@ -126,17 +126,6 @@ public class RecommendationsResource {
                 .recoverWithItem(e -> Problems.unavailable("ranking is not available right now (" + e.getMessage() + ")", 1));
     }
 
-    @GET
-    @Path("internal/users/{key}/state")
-    @Operation(summary = "Internal: this instance's history, features and items of a user key it owns")
-    public Response state(@PathParam("key") String key) {
-        try {
-            return Response.ok(UserStates.encode(states.readOwned(key))).build();
-        } catch (StateQueries.NotReady e) {
-            return Problems.unavailable(e.getMessage(), 1);
-        }
-    }
-
     private Recommendations toJson(String userId, String recommendationId, Recommender.Result r) {
         List<Item> items = new ArrayList<>(r.items().size());
         for (Recommender.Scored s : r.items()) {

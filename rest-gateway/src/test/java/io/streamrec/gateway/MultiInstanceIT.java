@@ -135,8 +135,35 @@ class MultiInstanceIT {
         return out;
     }
 
+    /**
+     * A recommendation is computed by the instance asked, with the user's state read from its owner: every user gets a
+     * list from either instance, half of them through the internal state read of the other one.
+     */
     @Test
     @Order(3)
+    void recommendationsAnswerOnEitherInstance() throws Exception {
+        for (GatewayProcess gw : List.of(a, b)) {
+            for (int u = 0; u < USERS; u++) {
+                String user = "user-" + u;
+                Wait.until("recommendations for " + user + " on port " + gw.port, Duration.ofSeconds(30), () -> {
+                    try {
+                        HttpResponse<String> r = gw.get("/recommendations/" + user + "?count=5");
+                        return r.statusCode() == 200 && JSON.readTree(r.body()).get("items").size() == 5;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
+        }
+        for (GatewayProcess gw : List.of(a, b)) {
+            String metrics = gw.get("/q/metrics").body();
+            assertTrue(metrics.lines().anyMatch(l -> l.contains("store=\"user-state\"") && l.contains("served=\"forwarded\"")),
+                    "port " + gw.port + " never read a user's state from the other instance");
+        }
+    }
+
+    @Test
+    @Order(4)
     void killedInstanceLosesNoAcceptedEvent() throws Exception {
         for (int u = 0; u < USERS; u++) {
             send(b, "user-" + u, "before-kill-" + u); // all accepted (202) by b
@@ -151,7 +178,7 @@ class MultiInstanceIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void brokerDownMeansServiceUnavailableNeverAccepted() throws Exception {
         kafka.close();
         kafka = null;
