@@ -48,7 +48,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the ranker from streamrec.training-examples and hand the model to the gateways.",
                 "Groups: the examples of one user at one instant (an order's lines) form one group, every chosen item relevant.",
-                "Each example already holds the chosen item, the 40 best-scored other candidates and 20 drawn at random."})
+                "Each example already holds the chosen item and the other candidates as serving scored them (settings streamrec.training.hard-negatives, random-negatives)."})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "http://localhost:8080", description = "gateway base URL(s), comma-separated, to reload (default: ${DEFAULT-VALUE})")
     String urls;
