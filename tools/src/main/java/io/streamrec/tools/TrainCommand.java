@@ -62,6 +62,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-groups", defaultValue = "150000", description = "train on at most this many groups, the newest (default: ${DEFAULT-VALUE})")
     int maxGroups;
 
+    @Option(names = "--max-rows", defaultValue = "4000000", description = "hold at most this many candidate rows while reading "
+            + "(each a feature vector, about 0.3 KB): past it the oldest groups are dropped, so memory stays bounded (default: ${DEFAULT-VALUE})")
+    long maxRows;
+
     @Option(names = "--rounds", defaultValue = "300", description = "most boosting rounds (default: ${DEFAULT-VALUE})")
     int rounds;
 
@@ -106,6 +110,9 @@ public final class TrainCommand implements Callable<Integer> {
                         + "retrieval HR@10 %.4f, %.0f candidates on average; %,d groups%n",
                 data.examples(), data.otherVersion(), data.candidateRecall(), data.retrievalHitRate(), data.meanCandidates(),
                 data.groupCount());
+        if (data.droppedGroups() > 0) {
+            err.printf(Locale.ROOT, "kept the newest %,d candidate rows (--max-rows): %,d older groups dropped%n", data.rows(), data.droppedGroups());
+        }
         List<TrainingGroup> groups = data.groups(maxGroups);
         if (groups.size() < 2) {
             throw new ToolException("not enough training examples yet (" + groups.size() + " usable groups): send events first");
@@ -161,7 +168,7 @@ public final class TrainCommand implements Callable<Integer> {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-train");
-        TrainingData data = new TrainingData();
+        TrainingData data = new TrainingData(maxRows);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(Topics.TRAINING_EXAMPLES, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
