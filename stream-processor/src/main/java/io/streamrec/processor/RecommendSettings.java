@@ -25,8 +25,9 @@ import java.util.Map;
  * @param indexRefresh          {@value #INDEX_REFRESH}: how often the popular/trending index is rebuilt from the profiles (10s)
  * @param profileCacheTtl       {@value #PROFILE_CACHE_TTL}: how long a decoded profile is reused (2s; 0 = always read)
  * @param sampleRates           {@value #SAMPLE_RATES}: share of events of each type that become training examples
- * @param hardNegatives         {@value #HARD_NEGATIVES}: best-scored other candidates kept in an example (40)
- * @param randomNegatives       {@value #RANDOM_NEGATIVES}: further other candidates kept, drawn at random (20)
+ * @param hardNegatives         {@value #HARD_NEGATIVES}: best-scored other candidates kept in an example (300: with the
+ *                              default max-candidates, the whole list serving scores)
+ * @param randomNegatives       {@value #RANDOM_NEGATIVES}: further other candidates kept, drawn at random (0)
  * @param maxExamplesPerSecond  {@value #MAX_EXAMPLES_PER_SECOND}: examples per task and wall-clock second at most (2000)
  */
 public record RecommendSettings(
@@ -107,7 +108,7 @@ public record RecommendSettings(
     public static RecommendSettings defaults() {
         return new RecommendSettings(Duration.ofSeconds(1), 50, 50, 200, 10, 0.5, 2.0, 300, 20, 20, 10,
                 Duration.ofSeconds(10), Duration.ofSeconds(2),
-                FeatureSettings.parseWeights(SAMPLE_RATES, DEFAULT_SAMPLE_RATES), 40, 20, 2000);
+                FeatureSettings.parseWeights(SAMPLE_RATES, DEFAULT_SAMPLE_RATES), 300, 0, 2000);
     }
 
     /** Reads the settings above, falling back to the defaults for absent ones. */

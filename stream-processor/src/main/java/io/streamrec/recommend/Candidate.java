@@ -26,12 +26,26 @@ public final class Candidate {
     int links;
     /** Raw forward pair weight from the most recent item. */
     double forwardRawFromLast;
+    /**
+     * "Went on to" and "came from" weight from the most recent item, the second and the third, each divided by that
+     * item's weighted events: how often users who had it went on to (came from) the candidate, a transition rate.
+     */
+    final double[] forwardRateAt = new double[3];
+    final double[] backwardRateAt = new double[3];
+    /** Position of the candidate in the most recent item's "went on to" / "came from" list (heaviest first), -1 if absent. */
+    int forwardRankLast = -1;
+    int backwardRankLast = -1;
+    /** Recent items whose "went on to" list holds the candidate. */
+    int forwardLinks;
+    /** Neighbor score with a slow recency decay (0.85 per step) over the same recent items: longer-term taste. */
+    double neighborScoreLong;
     String relatedItem;
     double relatedContribution;
     /** The user's own item: events, purchases, last time, distinct-history position. */
     long ownEvents;
     long ownPurchases;
     long ownLast = Long.MIN_VALUE;
+    long ownFirst = Long.MAX_VALUE;
     int ownPosition = -1;
     boolean inSession;
     boolean fromCategory;

@@ -39,6 +39,8 @@ import java.util.function.Predicate;
 public final class CandidateGenerator {
     private static final double DAY_MS = 86_400_000.0;
     private static final int TOP_CATEGORIES = 3;
+    /** Recency decay of the long-term neighbor score feature. */
+    static final double LONG_DECAY = 0.85;
 
     private final RecommendSettings settings;
     private final FeatureSettings features;
@@ -186,6 +188,7 @@ public final class CandidateGenerator {
                 continue;
             }
             double recency = Math.pow(settings.recencyDecay(), pos) * w / (1 + w);
+            double recencyLong = Math.pow(LONG_DECAY, pos) * w / (1 + w);
             int p = pos++;
             ItemProfile h = profiles.get(e.getItemId());
             if (h == null) {
@@ -193,31 +196,47 @@ public final class CandidateGenerator {
             }
             double popH = Math.max(1.0, h.getWeightedEvents());
             Map<String, Double> sims = new HashMap<>();
+            int rank = 0;
             for (WeightedKey n : h.getForward()) {
                 Candidate c = neighbor(all, n.getKey(), e.getItemId());
+                int r = rank++;
                 if (c == null) {
                     continue;
                 }
                 double s = settings.forwardWeight() * n.getWeight() / norm(popH, c);
                 c.forwardScore += recency * s;
+                c.forwardLinks++;
                 sims.merge(c.itemId, s, Double::sum);
+                if (p < c.forwardRateAt.length) {
+                    c.forwardRateAt[p] = n.getWeight() / popH;
+                }
                 if (p == 0) {
                     c.forwardRawFromLast = n.getWeight();
+                    c.forwardRankLast = r;
                 }
             }
+            rank = 0;
             for (WeightedKey n : h.getBackward()) {
                 Candidate c = neighbor(all, n.getKey(), e.getItemId());
+                int r = rank++;
                 if (c == null) {
                     continue;
                 }
                 double s = n.getWeight() / norm(popH, c);
                 c.backwardScore += recency * s;
                 sims.merge(c.itemId, s, Double::sum);
+                if (p < c.backwardRateAt.length) {
+                    c.backwardRateAt[p] = n.getWeight() / popH;
+                }
+                if (p == 0) {
+                    c.backwardRankLast = r;
+                }
             }
             for (Map.Entry<String, Double> s : sims.entrySet()) {
                 Candidate c = all.get(s.getKey());
                 double contribution = recency * s.getValue();
                 c.neighborScore += contribution;
+                c.neighborScoreLong += recencyLong * s.getValue();
                 if (p < c.simAt.length) {
                     c.simAt[p] = s.getValue();
                 }
@@ -254,6 +273,7 @@ public final class CandidateGenerator {
             c.ownEvents = u.getEvents();
             c.ownPurchases = u.getPurchases();
             c.ownLast = u.getLast();
+            c.ownFirst = u.getFirst();
             knownIds.add(u.getItemId());
         }
         for (HistoryEntry e : merged) {
@@ -264,6 +284,7 @@ public final class CandidateGenerator {
                     c.ownPurchases++;
                 }
                 c.ownLast = Math.max(c.ownLast, e.getTimestamp());
+                c.ownFirst = Math.min(c.ownFirst, e.getTimestamp());
             }
             c.ownPosition = position.get(e.getItemId());
             if (sessionItems.contains(e.getItemId())) {

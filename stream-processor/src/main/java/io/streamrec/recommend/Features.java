@@ -32,9 +32,11 @@ public final class Features {
             // candidate evidence
             "c_retrieval", "c_nb_score", "c_nb_fwd", "c_nb_bwd", "c_nb_rel", "c_nb_rank", "c_sim_1", "c_sim_2", "c_sim_3",
             "c_sim_max", "c_links", "c_fwd_raw_1",
+            "c_fwd_rate_1", "c_fwd_rate_2", "c_fwd_rate_3", "c_bwd_rate_1", "c_bwd_rate_2", "c_bwd_rate_3",
+            "c_fwd_rank_1", "c_bwd_rank_1", "c_fwd_links", "c_nb_long",
             // user-item
             "ui_events", "ui_purchases", "ui_days_since", "ui_last_pos", "ui_cat_affinity", "ui_price_ratio", "ui_in_session",
-            "ui_same_cat_last",
+            "ui_same_cat_last", "ui_days_since_first", "ui_interval_days", "ui_due", "ui_order_share", "ui_event_share",
             // sources
             "s_popular_rank", "s_trending_rank", "s_category");
     public static final int SIZE = NAMES.size();
@@ -117,6 +119,16 @@ public final class Features {
         v[i++] = (float) c.simMax;
         v[i++] = c.links;
         v[i++] = (float) c.forwardRawFromLast;
+        for (double r : c.forwardRateAt) {
+            v[i++] = (float) r;
+        }
+        for (double r : c.backwardRateAt) {
+            v[i++] = (float) r;
+        }
+        v[i++] = c.forwardRankLast < 0 ? Float.NaN : c.forwardRankLast;
+        v[i++] = c.backwardRankLast < 0 ? Float.NaN : c.backwardRankLast;
+        v[i++] = c.forwardLinks;
+        v[i++] = (float) c.neighborScoreLong;
 
         v[i++] = c.ownEvents;
         v[i++] = c.ownPurchases;
@@ -128,6 +140,17 @@ public final class Features {
         v[i++] = Float.isNaN(price) || Float.isNaN(u.aov()) || u.aov() <= 0 ? Float.NaN : price / u.aov();
         v[i++] = c.inSession ? 1f : 0f;
         v[i++] = category == null || u.lastCategory() == null ? Float.NaN : (category.equals(u.lastCategory()) ? 1f : 0f);
+        // repurchase: how long the user has known the item, their typical interval between events of it, how far into
+        // that interval they are now, and the share of their orders (events) that had it
+        double sinceFirst = c.ownFirst == Long.MAX_VALUE ? Double.NaN : (now - c.ownFirst) / DAY_MS;
+        double interval = c.ownEvents >= 2 && c.ownFirst != Long.MAX_VALUE && c.ownLast != Long.MIN_VALUE
+                ? (c.ownLast - c.ownFirst) / DAY_MS / (c.ownEvents - 1) : Double.NaN;
+        double since = c.ownLast == Long.MIN_VALUE ? Double.NaN : (now - c.ownLast) / DAY_MS;
+        v[i++] = (float) sinceFirst;
+        v[i++] = (float) interval;
+        v[i++] = Double.isNaN(interval) || Double.isNaN(since) ? Float.NaN : (float) (since / Math.max(interval, 1.0 / 24));
+        v[i++] = u.orders() > 0 && c.ownPurchases > 0 ? Math.min(1f, c.ownPurchases / u.orders()) : (c.ownEvents > 0 ? 0f : Float.NaN);
+        v[i++] = u.events() > 0 && c.ownEvents > 0 ? c.ownEvents / u.events() : (c.ownEvents > 0 ? 0f : Float.NaN);
 
         v[i++] = c.popularRank < 0 ? Float.NaN : c.popularRank;
         v[i++] = c.trendingRank < 0 ? Float.NaN : c.trendingRank;

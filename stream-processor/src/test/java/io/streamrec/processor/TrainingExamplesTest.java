@@ -121,6 +121,14 @@ class TrainingExamplesTest {
             assertEquals(pairWeight, feature(b, "c_fwd_raw_1"), EPS);
             assertEquals(1f, feature(b, "c_nb_rel"));
             assertEquals(0f, feature(b, "c_nb_rank"));
+            assertEquals(pairWeight / 1.0, feature(b, "c_fwd_rate_1"), EPS, "went-on-to weight over a's weighted events");
+            assertEquals(0f, feature(b, "c_bwd_rate_1"));
+            assertEquals(0f, feature(b, "c_fwd_rate_2"));
+            assertEquals(0f, feature(b, "c_fwd_rank_1"), "first in a's went-on-to list");
+            assertTrue(Float.isNaN(feature(b, "c_bwd_rank_1")), "not in a's came-from list");
+            assertEquals(1f, feature(b, "c_fwd_links"));
+            assertEquals(sim * 0.5, feature(b, "c_nb_long"), EPS, "position 0: only the event-type factor w / (1 + w)");
+            assertTrue(Float.isNaN(feature(b, "ui_interval_days")), "u2 never had b");
             assertEquals(1f, feature(b, "u_history_len"));
             assertEquals(1f, feature(b, "u_events"), "the features know a, not b");
             assertEquals(0f, feature(b, "ui_events"), "u2 never had b before");

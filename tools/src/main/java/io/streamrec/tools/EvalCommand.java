@@ -81,6 +81,15 @@ public final class EvalCommand implements Callable<Integer> {
             + "must keep up for the training examples to see current profiles; 0 = as fast as accepted (default: ${DEFAULT-VALUE})")
     int loadRate;
 
+    @Option(names = "--wave", defaultValue = "5000", description = "load in waves of this many events, waiting after each until the "
+            + "system has processed it (user and item side), so that training examples are made from item profiles that are "
+            + "as current as they are when serving, as with live traffic; 0 = one bulk load (default: ${DEFAULT-VALUE})")
+    long wave;
+
+    @Option(names = "--clock", defaultValue = "end-aligned", description = "seq: synthetic event times (see load --clock): "
+            + "end-aligned, every user's history ends at the moment they are asked for their next item (default: ${DEFAULT-VALUE})")
+    String clock;
+
     @Option(names = "--skip-load", description = "the data is already loaded")
     boolean skipLoad;
 
@@ -126,9 +135,10 @@ public final class EvalCommand implements Callable<Integer> {
         long started = System.nanoTime();
         if (!skipLoad) {
             List<String> args = new ArrayList<>(List.of("load", "--format", format, file.toString(), "--url", urls, "--progress", progress,
-                    "--max-rate", String.valueOf(loadRate)));
+                    "--max-rate", String.valueOf(loadRate), "--wave", String.valueOf(wave), "--bootstrap", bootstrap,
+                    "--application-id", applicationId, "--wave-timeout", String.valueOf(waitTimeoutSeconds)));
             if (seq) {
-                args.addAll(List.of("--id-prefix", idPrefix));
+                args.addAll(List.of("--id-prefix", idPrefix, "--clock", clock));
             } else {
                 args.addAll(List.of("--before", cutoff));
             }

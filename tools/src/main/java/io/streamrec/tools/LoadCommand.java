@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -120,6 +121,15 @@ public final class LoadCommand implements Callable<Integer> {
             + "shrunk so the whole file spans at most 7 days (default: ${DEFAULT-VALUE})")
     String stepSeconds;
 
+    @Option(names = "--clock", defaultValue = "file-order", description = "seq: synthetic event times. file-order: line after line, "
+            + "each event one step after the previous one; end-aligned: every line ends at the same instant (the moment every user "
+            + "is asked for their next item, as in leave-one-out evaluation), events sent in time order, users interleaved "
+            + "(default: ${DEFAULT-VALUE})")
+    String clock;
+
+    /** The longest line's sent events, for the end-aligned clock (pass 1). */
+    private long endSlots;
+
     /** The seq step in ms once known (auto needs the event count of pass 1). */
     private long stepMillis = SeqFormat.DEFAULT_STEP_MILLIS;
 
@@ -130,6 +140,20 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--id-prefix", defaultValue = "", description = "seq: prefix for user and item ids (default: none)")
     String idPrefix;
+
+    @Option(names = "--wave", defaultValue = "0", description = "after every N events, wait until the running system has "
+            + "processed everything sent (user and item side, see wait-processed), like live traffic that the item side keeps up "
+            + "with; 0 = never (default: ${DEFAULT-VALUE})")
+    long wave;
+
+    @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka, for --wave (default: ${DEFAULT-VALUE})")
+    String bootstrap;
+
+    @Option(names = "--application-id", defaultValue = "streamrec", description = "the gateways' Kafka Streams application id, for --wave (default: ${DEFAULT-VALUE})")
+    String applicationId;
+
+    @Option(names = "--wave-timeout", defaultValue = "900", description = "seconds to wait for one wave to be processed (default: ${DEFAULT-VALUE})")
+    int waveTimeoutSeconds;
 
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
         @Override
@@ -172,12 +196,16 @@ public final class LoadCommand implements Callable<Integer> {
         Catalog catalog = new Catalog();
         long[] total = {0};
         long[] events = {0};
+        long[] longest = {0};
         pass(noItems ? null : catalog, row -> {
             total[0]++;
             events[0] += row.events().size();
+            longest[0] = Math.max(longest[0], row.events().size());
         });
         if (format == Format.SEQ) {
-            stepMillis = "auto".equalsIgnoreCase(stepSeconds) ? SeqFormat.autoStepMillis(events[0]) : parseStepMillis();
+            long span = endAligned() ? longest[0] : events[0];
+            stepMillis = "auto".equalsIgnoreCase(stepSeconds) ? SeqFormat.autoStepMillis(span) : parseStepMillis();
+            endSlots = endAligned() ? longest[0] : 0;
             err.printf(Locale.ROOT, "synthetic event times: from %s, %.3f s apart%n", Instant.ofEpochMilli(baseTimeMillis()), stepMillis / 1000.0);
         }
 
@@ -216,14 +244,29 @@ public final class LoadCommand implements Callable<Integer> {
             } else {
                 try (BatchSender sender = new BatchSender(client, bases, "/events", json, batch, concurrency,
                         maxRetries, requestTimeout, summary.eventStats)) {
-                    long paceStart = System.nanoTime();
+                    long[] paceStart = {System.nanoTime()};
                     long[] paced = {0};
+                    long[] sent = {0};
+                    List<EventJson> timeOrdered = new ArrayList<>();
                     pass(null, row -> {
                         summary.count(row);
+                        if (endAligned()) {
+                            timeOrdered.addAll(row.events());
+                            return;
+                        }
+                        if (wave > 0 && sent[0] >= wave) {
+                            // a wave ends at a row boundary, so an order's lines stay together
+                            sender.flush();
+                            awaitWave(err);
+                            sent[0] = 0;
+                            paced[0] = 0;
+                            paceStart[0] = System.nanoTime();
+                        }
                         for (EventJson e : row.events()) {
                             sender.add(e.key(), e);
+                            sent[0]++;
                             if (maxRate > 0 && ++paced[0] % 100 == 0) {
-                                long due = paceStart + paced[0] * 1_000_000_000L / maxRate;
+                                long due = paceStart[0] + paced[0] * 1_000_000_000L / maxRate;
                                 long wait = due - System.nanoTime();
                                 if (wait > 0) {
                                     java.util.concurrent.locks.LockSupport.parkNanos(wait);
@@ -232,6 +275,32 @@ public final class LoadCommand implements Callable<Integer> {
                         }
                         bar.update(summary.rowsRead, summary.eventStats.accepted.get());
                     });
+                    if (endAligned()) {
+                        // every line ends at the same instant: send in time order (stable: line order within an instant)
+                        timeOrdered.sort(java.util.Comparator.comparingLong(EventJson::timestamp));
+                        long rows = 0;
+                        for (EventJson e : timeOrdered) {
+                            if (wave > 0 && sent[0] >= wave) {
+                                sender.flush();
+                                awaitWave(err);
+                                sent[0] = 0;
+                                paced[0] = 0;
+                                paceStart[0] = System.nanoTime();
+                            }
+                            sender.add(e.key(), e);
+                            sent[0]++;
+                            if (maxRate > 0 && ++paced[0] % 100 == 0) {
+                                long due = paceStart[0] + paced[0] * 1_000_000_000L / maxRate;
+                                long wait = due - System.nanoTime();
+                                if (wait > 0) {
+                                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                                }
+                            }
+                            if (++rows % 1000 == 0) {
+                                bar.update(summary.rowsRead * rows / timeOrdered.size(), summary.eventStats.accepted.get());
+                            }
+                        }
+                    }
                     sender.flush();
                 }
             }
@@ -243,7 +312,30 @@ public final class LoadCommand implements Callable<Integer> {
         return 0;
     }
 
+    private boolean endAligned() {
+        return format == Format.SEQ && clock.equals("end-aligned");
+    }
+
+    private void awaitWave(PrintStream err) {
+        try {
+            WaitProcessedCommand.await(bootstrap, applicationId, waveTimeoutSeconds, err);
+        } catch (ToolException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException("interrupted while waiting for a wave to be processed");
+        } catch (Exception e) {
+            throw new ToolException("waiting for a wave to be processed: " + e.getMessage());
+        }
+    }
+
     private void validate() {
+        if (!clock.equals("file-order") && !clock.equals("end-aligned")) {
+            throw new ToolException("--clock must be file-order or end-aligned, got '" + clock + "'", 2);
+        }
+        if (wave < 0) {
+            throw new ToolException("--wave must be >= 0", 2);
+        }
         if (batch < 1 || batch > 1000) {
             throw new ToolException("--batch must be between 1 and 1000 (the gateway takes at most 1000 events a request)", 2);
         }
@@ -324,7 +416,7 @@ public final class LoadCommand implements Callable<Integer> {
             if (format == Format.ONLINE_RETAIL) {
                 new OnlineRetailFormat(keepNonProducts).read(in, limit, catalog, sink);
             } else {
-                new SeqFormat(holdoutLast, eventType, baseTimeMillis(), stepMillis, idPrefix).read(in, limit, catalog, sink);
+                new SeqFormat(holdoutLast, eventType, baseTimeMillis(), stepMillis, idPrefix, endSlots).read(in, limit, catalog, sink);
             }
         } catch (IOException e) {
             throw new ToolException("reading " + file + ": " + e.getMessage());

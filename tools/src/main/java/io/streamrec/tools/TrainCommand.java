@@ -48,7 +48,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the ranker from streamrec.training-examples and hand the model to the gateways.",
                 "Groups: the examples of one user at one instant (an order's lines) form one group, every chosen item relevant.",
-                "Each example already holds the chosen item, the 40 best-scored other candidates and 20 drawn at random."})
+                "Each example already holds the chosen item and the other candidates as serving scored them (settings streamrec.training.hard-negatives, random-negatives)."})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "http://localhost:8080", description = "gateway base URL(s), comma-separated, to reload (default: ${DEFAULT-VALUE})")
     String urls;
@@ -61,6 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--max-groups", defaultValue = "150000", description = "train on at most this many groups, the newest (default: ${DEFAULT-VALUE})")
     int maxGroups;
+
+    @Option(names = "--max-rows", defaultValue = "4000000", description = "hold at most this many candidate rows while reading "
+            + "(each a feature vector, about 0.3 KB): past it the oldest groups are dropped, so memory stays bounded (default: ${DEFAULT-VALUE})")
+    long maxRows;
 
     @Option(names = "--rounds", defaultValue = "300", description = "most boosting rounds (default: ${DEFAULT-VALUE})")
     int rounds;
@@ -106,6 +110,9 @@ public final class TrainCommand implements Callable<Integer> {
                         + "retrieval HR@10 %.4f, %.0f candidates on average; %,d groups%n",
                 data.examples(), data.otherVersion(), data.candidateRecall(), data.retrievalHitRate(), data.meanCandidates(),
                 data.groupCount());
+        if (data.droppedGroups() > 0) {
+            err.printf(Locale.ROOT, "kept the newest %,d candidate rows (--max-rows): %,d older groups dropped%n", data.rows(), data.droppedGroups());
+        }
         List<TrainingGroup> groups = data.groups(maxGroups);
         if (groups.size() < 2) {
             throw new ToolException("not enough training examples yet (" + groups.size() + " usable groups): send events first");
@@ -161,7 +168,7 @@ public final class TrainCommand implements Callable<Integer> {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-train");
-        TrainingData data = new TrainingData();
+        TrainingData data = new TrainingData(maxRows);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(Topics.TRAINING_EXAMPLES, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {

@@ -111,4 +111,18 @@ class LoadCommandTest {
         assertEquals(5, items.size());
         assertEquals("view", events.get(0).get("eventType").asText());
     }
+
+    @Test
+    void endAlignedClockSendsInTimeOrderWithEveryLineEndingTogether(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("seq.txt");
+        Files.writeString(file, "1 1 2 3 4\n2 5 6 7\n");
+        String summary = run("load", "--format", "seq", file.toString(), "--url", url, "--progress", "none",
+                "--clock", "end-aligned", "--batch", "1", "--concurrency", "1");
+        assertEquals(List.of("seq-1-0", "seq-1-1", "seq-2-0", "seq-1-2", "seq-2-1"),
+                events.stream().map(e -> e.get("eventId").asText()).toList(), "time order, users interleaved");
+        long end = events.get(4).get("timestamp").asLong();
+        assertEquals(end, events.get(3).get("timestamp").asLong(), "both lines end at the same instant");
+        assertEquals(end - 60_000L, events.get(2).get("timestamp").asLong());
+        assertTrue(summary.matches("(?s).*lines read +2\n.*"), summary);
+    }
 }

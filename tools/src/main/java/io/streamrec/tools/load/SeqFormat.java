@@ -21,6 +21,12 @@ import java.util.function.Consumer;
  *       file spans at most {@link #AUTO_SPAN_MILLIS} (7 days): the stream processor measures history retention
  *       against stream time, so a longer synthetic span would expire the first users' histories before the last
  *       line is read;</li>
+ *   <li>or, with an end-aligned clock ({@code endSlots > 0}), every line ends at the same instant: the item sent
+ *       j-th from the end of its line is at {@code base + (endSlots - 1 - j) * step}, endSlots being the longest line's
+ *       sent items. The leave-one-out protocol asks every user for their next item at the same moment, right after
+ *       their last known one; this clock makes that true of the synthetic times too (with the file-order clock most users'
+ *       last event lies days before the query, and what is "recent" or "trending" then follows the arbitrary line
+ *       order). The events must then be sent sorted by time (the caller sorts them), interleaving the users;</li>
  *   <li>{@code idPrefix} (default none) goes in front of user and item ids, to keep them apart from another data set
  *       loaded into the same system.</li>
  * </ul>
@@ -38,9 +44,16 @@ public final class SeqFormat {
     private final long baseTime;
     private final long stepMillis;
     private final String idPrefix;
+    private final long endSlots;
     private long sent;
 
     public SeqFormat(boolean holdoutLast, String eventType, long baseTime, long stepMillis, String idPrefix) {
+        this(holdoutLast, eventType, baseTime, stepMillis, idPrefix, 0);
+    }
+
+    /** @param endSlots 0 for the file-order clock; else the end-aligned clock with this many slots (the longest line's sent items) */
+    public SeqFormat(boolean holdoutLast, String eventType, long baseTime, long stepMillis, String idPrefix, long endSlots) {
+        this.endSlots = endSlots;
         this.holdoutLast = holdoutLast;
         this.eventType = eventType;
         this.baseTime = baseTime;
@@ -99,7 +112,7 @@ public final class SeqFormat {
                     null,
                     idPrefix + tokens[pos + 1],
                     eventType,
-                    baseTime + sent * stepMillis,
+                    endSlots > 0 ? baseTime + (endSlots - send + pos) * stepMillis : baseTime + sent * stepMillis,
                     null,
                     null,
                     null));

@@ -20,6 +20,12 @@ import java.util.Map;
  */
 public final class TrainingData {
     private final Map<String, Group> groups = new LinkedHashMap<>();
+    /** Groups by time, oldest first, to drop the oldest when the rows exceed {@link #maxRows}. */
+    private final java.util.TreeSet<Group> byTime = new java.util.TreeSet<>(
+            Comparator.comparingLong((Group g) -> g.timestamp).thenComparing(g -> g.key));
+    private final long maxRows;
+    private long rows;
+    private long droppedGroups;
     private long examples;
     private long otherVersion;
     private long withPositive;
@@ -27,14 +33,29 @@ public final class TrainingData {
     private long candidateSum;
 
     private static final class Group {
+        final String key;
         final String id;
         final long timestamp;
         final Map<String, TrainingGroup.Candidate> candidates = new LinkedHashMap<>();
 
-        Group(String id, long timestamp) {
+        Group(String key, String id, long timestamp) {
+            this.key = key;
             this.id = id;
             this.timestamp = timestamp;
         }
+    }
+
+    /** Keeps every group. */
+    public TrainingData() {
+        this(Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxRows at most this many candidate rows are held (each a feature vector): past it the oldest groups are
+     *                dropped while reading, so memory stays bounded however many examples the topic has
+     */
+    public TrainingData(long maxRows) {
+        this.maxRows = maxRows;
     }
 
     public void add(TrainingExample e) {
@@ -52,15 +73,40 @@ public final class TrainingData {
         }
         withPositive++;
         String key = e.getUserKey() + '\u001F' + e.getTimestamp();
-        Group g = groups.computeIfAbsent(key, k -> new Group(e.getGroupId(), e.getTimestamp()));
+        if (rows >= maxRows && !groups.containsKey(key) && !byTime.isEmpty() && e.getTimestamp() < byTime.first().timestamp) {
+            droppedGroups++; // older than everything kept, and no room
+            return;
+        }
+        Group g = groups.computeIfAbsent(key, k -> {
+            Group n = new Group(k, e.getGroupId(), e.getTimestamp());
+            byTime.add(n);
+            return n;
+        });
         for (ExampleCandidate c : e.getCandidates()) {
             TrainingGroup.Candidate before = g.candidates.get(c.getItemId());
             if (before == null) {
                 g.candidates.put(c.getItemId(), new TrainingGroup.Candidate(c.getItemId(), c.getLabel(), floats(c.getFeatures())));
+                rows++;
             } else if (c.getLabel() > before.label()) {
                 g.candidates.put(c.getItemId(), new TrainingGroup.Candidate(c.getItemId(), c.getLabel(), before.features()));
             }
         }
+        while (rows > maxRows && byTime.size() > 1) {
+            Group oldest = byTime.pollFirst();
+            groups.remove(oldest.key);
+            rows -= oldest.candidates.size();
+            droppedGroups++;
+        }
+    }
+
+    /** Groups dropped (the oldest) to stay within the row budget. */
+    public long droppedGroups() {
+        return droppedGroups;
+    }
+
+    /** Candidate rows held. */
+    public long rows() {
+        return rows;
     }
 
     private static float[] floats(List<Float> values) {

@@ -60,6 +60,16 @@ class SeqFormatTest {
     }
 
     @Test
+    void endAlignedClockEndsEveryLineAtTheSameInstant() throws IOException {
+        List<Row> rows = new ArrayList<>();
+        // with hold-out the longest line sends 2 items: 2 slots
+        new SeqFormat(true, "view", BASE, 60_000L, "", 2).read(new BufferedReader(new StringReader(SEQ)), 0, null, rows::add);
+        assertEquals(List.of(BASE, BASE + 60_000L), rows.get(0).events().stream().map(EventJson::timestamp).toList());
+        assertEquals(List.of(BASE + 60_000L), rows.get(3).events().stream().map(EventJson::timestamp).toList(),
+                "user 3's only sent item is at the last instant, with user 1's last one");
+    }
+
+    @Test
     void autoStepKeepsAWholeFileWithinSevenDays() {
         assertEquals(60_000L, SeqFormat.autoStepMillis(0));
         assertEquals(60_000L, SeqFormat.autoStepMillis(10_081));      // 10,080 steps of 60 s = exactly 7 days

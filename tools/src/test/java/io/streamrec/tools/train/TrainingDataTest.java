@@ -46,4 +46,17 @@ class TrainingDataTest {
         assertEquals(2 / 4.0, d.retrievalHitRate(), 1e-12);
         assertEquals(List.of("e1"), d.groups(1).stream().map(TrainingGroup::groupId).toList(), "the newest group kept");
     }
+
+    @Test
+    void aRowBudgetKeepsTheNewestGroupsWhateverTheReadingOrder() {
+        TrainingData d = new TrainingData(4);
+        d.add(e("e2", "u", 20, "a", 0, List.of(c("a", 1, 1), c("b", 0, 2))));
+        d.add(e("e1", "v", 10, "a", 0, List.of(c("a", 1, 1), c("b", 0, 2))));
+        d.add(e("e3", "w", 30, "a", 0, List.of(c("a", 1, 1), c("b", 0, 2))));  // 6 rows: the oldest (e1) goes
+        d.add(e("e0", "x", 5, "a", 0, List.of(c("a", 1, 1), c("b", 0, 2))));   // older than all kept, no room
+        assertEquals(List.of("e2", "e3"), d.groups(10).stream().map(TrainingGroup::groupId).toList());
+        assertEquals(4, d.rows());
+        assertEquals(2, d.droppedGroups());
+        assertEquals(1.0, d.candidateRecall(), 1e-12, "dropped groups still count for recall");
+    }
 }
