@@ -244,9 +244,7 @@ public final class LoadCommand implements Callable<Integer> {
             } else {
                 try (BatchSender sender = new BatchSender(client, bases, "/events", json, batch, concurrency,
                         maxRetries, requestTimeout, summary.eventStats)) {
-                    long[] paceStart = {System.nanoTime()};
-                    long[] paced = {0};
-                    long[] sent = {0};
+                    Pacer pacer = new Pacer(sender, err);
                     List<EventJson> timeOrdered = new ArrayList<>();
                     pass(null, row -> {
                         summary.count(row);
@@ -254,24 +252,9 @@ public final class LoadCommand implements Callable<Integer> {
                             timeOrdered.addAll(row.events());
                             return;
                         }
-                        if (wave > 0 && sent[0] >= wave) {
-                            // a wave ends at a row boundary, so an order's lines stay together
-                            sender.flush();
-                            awaitWave(err);
-                            sent[0] = 0;
-                            paced[0] = 0;
-                            paceStart[0] = System.nanoTime();
-                        }
+                        pacer.endWaveIfFull(); // a wave ends at a row boundary, so an order's lines stay together
                         for (EventJson e : row.events()) {
-                            sender.add(e.key(), e);
-                            sent[0]++;
-                            if (maxRate > 0 && ++paced[0] % 100 == 0) {
-                                long due = paceStart[0] + paced[0] * 1_000_000_000L / maxRate;
-                                long wait = due - System.nanoTime();
-                                if (wait > 0) {
-                                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                                }
-                            }
+                            pacer.send(e);
                         }
                         bar.update(summary.rowsRead, summary.eventStats.accepted.get());
                     });
@@ -280,22 +263,8 @@ public final class LoadCommand implements Callable<Integer> {
                         timeOrdered.sort(java.util.Comparator.comparingLong(EventJson::timestamp));
                         long rows = 0;
                         for (EventJson e : timeOrdered) {
-                            if (wave > 0 && sent[0] >= wave) {
-                                sender.flush();
-                                awaitWave(err);
-                                sent[0] = 0;
-                                paced[0] = 0;
-                                paceStart[0] = System.nanoTime();
-                            }
-                            sender.add(e.key(), e);
-                            sent[0]++;
-                            if (maxRate > 0 && ++paced[0] % 100 == 0) {
-                                long due = paceStart[0] + paced[0] * 1_000_000_000L / maxRate;
-                                long wait = due - System.nanoTime();
-                                if (wait > 0) {
-                                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                                }
-                            }
+                            pacer.endWaveIfFull();
+                            pacer.send(e);
                             if (++rows % 1000 == 0) {
                                 bar.update(summary.rowsRead * rows / timeOrdered.size(), summary.eventStats.accepted.get());
                             }
@@ -310,6 +279,44 @@ public final class LoadCommand implements Callable<Integer> {
             printSummary(out, summary, (System.nanoTime() - started) / 1e9, ok);
         }
         return 0;
+    }
+
+    /**
+     * Sends events at most {@code --max-rate} per second (checked every 100 events) and, with {@code --wave}, ends a
+     * wave once that many were sent: flush, wait until user and item side processed everything, start pacing anew.
+     */
+    private final class Pacer {
+        private final BatchSender sender;
+        private final PrintStream err;
+        private long paceStart = System.nanoTime();
+        private long paced;
+        private long sentInWave;
+
+        Pacer(BatchSender sender, PrintStream err) {
+            this.sender = sender;
+            this.err = err;
+        }
+
+        void endWaveIfFull() {
+            if (wave > 0 && sentInWave >= wave) {
+                sender.flush();
+                awaitWave(err);
+                sentInWave = 0;
+                paced = 0;
+                paceStart = System.nanoTime();
+            }
+        }
+
+        void send(EventJson e) {
+            sender.add(e.key(), e);
+            sentInWave++;
+            if (maxRate > 0 && ++paced % 100 == 0) {
+                long wait = paceStart + paced * 1_000_000_000L / maxRate - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
+        }
     }
 
     private boolean endAligned() {
