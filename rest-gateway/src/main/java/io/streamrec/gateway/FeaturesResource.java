@@ -57,8 +57,8 @@ public class FeaturesResource {
         } catch (Params.BadParameter e) {
             return Uni.createFrom().item(e.response());
         }
-        return queries.<UserFeatures>byKey(StoreNames.USER_FEATURES, userId, Params.pathAndQuery(uri), forwardedBy != null,
-                f -> toJson(userId, f, System.currentTimeMillis()));
+        return queries.<io.streamrec.avro.UserState>byKey(StoreNames.USER_STATE, userId, Params.pathAndQuery(uri), forwardedBy != null,
+                s -> toJson(userId, s == null ? null : s.getFeatures(), System.currentTimeMillis()));
     }
 
     Features toJson(String userId, UserFeatures f, long now) {

@@ -2,7 +2,7 @@ package io.streamrec.gateway;
 
 import io.smallrye.mutiny.Uni;
 import io.streamrec.avro.HistoryEntry;
-import io.streamrec.avro.UserHistory;
+import io.streamrec.avro.UserState;
 import io.streamrec.processor.ProcessorConfig;
 import io.streamrec.processor.StoreNames;
 import jakarta.inject.Inject;
@@ -57,12 +57,12 @@ public class HistoryResource {
         if (userId.length() > 256) {
             return Uni.createFrom().item(Problems.badParameter("id", "longer than 256 characters"));
         }
-        return queries.<UserHistory>byKey(StoreNames.HISTORY, userId, uri.getRequestUri().getRawPath()
+        return queries.<UserState>byKey(StoreNames.USER_STATE, userId, uri.getRequestUri().getRawPath()
                         + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery()),
                 forwardedBy != null, h -> {
                     List<Entry> out = new ArrayList<>();
                     if (h != null) {
-                        for (HistoryEntry e : h.getEntries()) {
+                        for (HistoryEntry e : h.getHistory()) {
                             if (eventType == null || eventType.equals(e.getEventType())) {
                                 out.add(new Entry(e.getItemId(), e.getEventType(), e.getTimestamp(), Instant.ofEpochMilli(e.getTimestamp()).toString()));
                                 if (out.size() == n) {

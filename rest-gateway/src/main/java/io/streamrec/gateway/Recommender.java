@@ -106,6 +106,20 @@ public class Recommender {
         }
     }
 
+    /** The popular and trending lists (rebuilt from the global profiles at most once per refresh interval). */
+    public ItemIndex.Snapshot index() {
+        return parts().index().snapshot();
+    }
+
+    /** An item's profile from the global store, read now (not through the cache); null when it has none. */
+    public ItemProfile profile(String itemId) {
+        try {
+            return parts().generator().profiles().store().get(itemId);
+        } catch (InvalidStateStoreException e) {
+            throw new StateQueries.NotReady("item profiles are not available: " + e.getMessage());
+        }
+    }
+
     public Item catalogItem(String itemId) {
         return item(parts().catalog(), itemId);
     }

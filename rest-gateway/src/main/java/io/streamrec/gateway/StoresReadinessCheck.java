@@ -28,9 +28,9 @@ public class StoresReadinessCheck implements HealthCheck {
         boolean ownsPartitions = streams.metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
         if (ownsPartitions) {
             try {
-                long entries = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.HISTORY,
+                long entries = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.USER_STATE,
                         QueryableStoreTypes.keyValueStore())).approximateNumEntries();
-                builder.withData("historyEntriesApprox", entries);
+                builder.withData("usersApprox", entries);
             } catch (InvalidStateStoreException e) {
                 return builder.down().withData("reason", String.valueOf(e.getMessage())).build();
             }

@@ -20,6 +20,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A user's (or session's) state for recommendations: history, features and long-term items, all on the partition of
@@ -50,8 +51,8 @@ public class UserStates {
         public static final UserState EMPTY = new UserState(null, null, null);
     }
 
-    /** The wire form between instances: each value Avro single-object encoded, base64, or null. */
-    public record Encoded(String history, String features, String items) {
+    /** The wire form between instances: the store's one value, Avro single-object encoded, base64, or null. */
+    public record Encoded(String state) {
     }
 
     @PostConstruct
@@ -66,7 +67,7 @@ public class UserStates {
     }
 
     private Uni<UserState> once(String key) {
-        KeyQueryMetadata md = queries.owner(StoreNames.HISTORY, key);
+        KeyQueryMetadata md = queries.owner(StoreNames.USER_STATE, key);
         if (md.activeHost().equals(queries.self())) {
             meters.counter("streamrec.query", "store", "user-state", "served", "local").increment();
             return Uni.createFrom().item(readLocal(key, md.partition()));
@@ -84,7 +85,7 @@ public class UserStates {
 
     /** This instance's own state of the key; {@link StateQueries.NotReady} when it does not own it (any more). */
     public UserState readOwned(String key) {
-        KeyQueryMetadata md = queries.owner(StoreNames.HISTORY, key);
+        KeyQueryMetadata md = queries.owner(StoreNames.USER_STATE, key);
         if (!md.activeHost().equals(queries.self())) {
             throw new StateQueries.NotReady("this instance does not own the key; owner is " + md.activeHost());
         }
@@ -92,21 +93,29 @@ public class UserStates {
     }
 
     private UserState readLocal(String key, int partition) {
-        return new UserState(queries.readLocal(StoreNames.HISTORY, key, partition),
-                queries.readLocal(StoreNames.USER_FEATURES, key, partition),
-                queries.readLocal(StoreNames.USER_ITEMS, key, partition));
+        return of(queries.readLocal(StoreNames.USER_STATE, key, partition));
+    }
+
+    /** The store's value as the three parts; an unknown key has none. */
+    static UserState of(io.streamrec.avro.UserState s) {
+        if (s == null) {
+            return UserState.EMPTY;
+        }
+        return new UserState(new UserHistory(s.getHistory()), s.getFeatures(), new UserItems(s.getItems()));
     }
 
     public static Encoded encode(UserState s) {
-        return new Encoded(b64(s.history() == null ? null : Serdes.USER_HISTORY.serialize("", s.history())),
-                b64(s.features() == null ? null : Serdes.USER_FEATURES.serialize("", s.features())),
-                b64(s.items() == null ? null : Serdes.USER_ITEMS.serialize("", s.items())));
+        if (s.history() == null && s.features() == null && s.items() == null) {
+            return new Encoded(null);
+        }
+        io.streamrec.avro.UserState v = new io.streamrec.avro.UserState(
+                s.history() == null ? List.of() : s.history().getEntries(), s.features(),
+                s.items() == null ? List.of() : s.items().getItems());
+        return new Encoded(b64(Serdes.USER_STATE.serialize("", v)));
     }
 
     static UserState decode(Encoded e) {
-        return new UserState(e.history() == null ? null : Serdes.USER_HISTORY.deserialize("", unb64(e.history())),
-                e.features() == null ? null : Serdes.USER_FEATURES.deserialize("", unb64(e.features())),
-                e.items() == null ? null : Serdes.USER_ITEMS.deserialize("", unb64(e.items())));
+        return e.state() == null ? UserState.EMPTY : of(Serdes.USER_STATE.deserialize("", unb64(e.state())));
     }
 
     private static String b64(byte[] bytes) {

@@ -1,6 +1,11 @@
 package io.streamrec.schemas;
 
 import io.streamrec.avro.ClickEvent;
+import io.streamrec.avro.ItemEventDelta;
+import io.streamrec.avro.ItemState;
+import io.streamrec.avro.ItemUpdate;
+import io.streamrec.avro.ItemUpdates;
+import io.streamrec.avro.UserState;
 import io.streamrec.avro.DecayedSum;
 import io.streamrec.avro.ExampleCandidate;
 import io.streamrec.avro.HistoryEntry;
@@ -25,7 +30,8 @@ public final class Serdes {
         AvroSerde.trust(ClickEvent.class, Item.class, User.class, HistoryEntry.class, UserHistory.class,
                 WeightedKey.class, DecayedSum.class, UserFeatures.class, ItemStats.class, ItemSignal.class,
                 ItemNeighbors.class, NeighborCounter.class, RankEntry.class, ItemProfile.class,
-                UserItems.class, UserItem.class, TrainingExample.class, ExampleCandidate.class);
+                UserItems.class, UserItem.class, TrainingExample.class, ExampleCandidate.class, UserState.class,
+                ItemState.class, ItemUpdates.class, ItemUpdate.class, ItemEventDelta.class);
     }
 
     public static final AvroSerde<ClickEvent> CLICK_EVENT = new AvroSerde<>(ClickEvent.class, ClickEvent.getClassSchema());
@@ -41,6 +47,10 @@ public final class Serdes {
     public static final AvroSerde<ItemProfile> ITEM_PROFILE = new AvroSerde<>(ItemProfile.class, ItemProfile.getClassSchema());
     public static final AvroSerde<UserItems> USER_ITEMS = new AvroSerde<>(UserItems.class, UserItems.getClassSchema());
     public static final AvroSerde<TrainingExample> TRAINING_EXAMPLE = new AvroSerde<>(TrainingExample.class, TrainingExample.getClassSchema());
+
+    public static final AvroSerde<UserState> USER_STATE = new AvroSerde<>(UserState.class, UserState.getClassSchema());
+    public static final AvroSerde<ItemState> ITEM_STATE = new AvroSerde<>(ItemState.class, ItemState.getClassSchema());
+    public static final AvroSerde<ItemUpdates> ITEM_UPDATES = new AvroSerde<>(ItemUpdates.class, ItemUpdates.getClassSchema());
 
     private Serdes() {
     }

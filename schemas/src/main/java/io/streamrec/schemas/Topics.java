@@ -15,6 +15,11 @@ public final class Topics {
      * and read back as a global store, so any instance builds candidates and features without asking another.
      */
     public static final String ITEM_PROFILES = "streamrec.item-profiles";
+    /**
+     * Internal to streamrec, from the user side to the item side: per user-side task and combine interval, one record
+     * per partition with the combined updates of the items of that partition. As many partitions as {@link #EVENTS}.
+     */
+    public static final String ITEM_UPDATES = "streamrec.item-updates";
     /** Point-in-time-correct training rows for the ranker. */
     public static final String TRAINING_EXAMPLES = "streamrec.training-examples";
 

@@ -1,6 +1,5 @@
 package io.streamrec.processor;
 
-import io.streamrec.avro.ItemSignal;
 import io.streamrec.avro.ItemStats;
 
 /**
@@ -11,14 +10,16 @@ final class ItemStatsUpdate {
     private ItemStatsUpdate() {
     }
 
-    /** Applies the event to {@code before} (changed in place) or to a new record, and returns it. */
-    static ItemStats apply(ItemStats before, ItemSignal e, FeatureSettings s) {
-        long t = e.getTimestamp();
+    /**
+     * Applies one event to {@code before} (changed in place) or to a new record, and returns it. The unique-user
+     * sketch is not touched: callers add the users of a batch of events at once ({@link Sketches#addAll}).
+     */
+    static ItemStats apply(ItemStats before, String eventType, long t, FeatureSettings s) {
         // changed in place (see UserFeaturesUpdate)
         ItemStats b = before != null ? before : ItemStats.newBuilder().setFirstEvent(t).setLastEvent(t).build();
         long ref = b.getLastEvent();
-        double weight = s.weight(e.getEventType());
-        switch (e.getEventType()) {
+        double weight = s.weight(eventType);
+        switch (eventType) {
             case "view" -> b.setViews(b.getViews() + 1);
             case "click" -> b.setClicks(b.getClicks() + 1);
             case "add_to_cart" -> b.setCarts(b.getCarts() + 1);
@@ -29,7 +30,6 @@ final class ItemStatsUpdate {
         }
         b.setEvents(b.getEvents() + 1);
         b.setWeightedEvents(b.getWeightedEvents() + weight);
-        b.setUserSketch(Sketches.add(b.getUserSketch(), e.getUserKey(), s.sketchLgK()));
         b.setDecayed(Decay.addAll(b.getDecayed(), s.itemHalfLives(), ref, weight, t));
         b.setFirstEvent(Math.min(b.getFirstEvent(), t));
         b.setLastEvent(Math.max(ref, t));

@@ -10,8 +10,9 @@ import java.util.Map;
  * {@code streamrec.*} property (and so an environment variable); {@code docs/configuration-recommendations.md} lists
  * them with their defaults.
  *
- * @param profileFlushInterval  {@value #PROFILE_FLUSH_INTERVAL}: an item changed since the last flush is published to
- *                              {@code streamrec.item-profiles} at most this often (wall clock, 1s)
+ * @param combineInterval       {@value #COMBINE_INTERVAL}: how often each user-side task sends the item updates it
+ *                              combined to the item side, one record per item partition (wall clock, 1s); changed
+ *                              items' profiles are published after each</
  * @param profileNeighbors      {@value #PROFILE_NEIGHBORS}: neighbors published per direction (50)
  * @param profileNeighborBuffer {@value #PROFILE_NEIGHBOR_BUFFER}: extra Space-Saving counters per direction (50)
  * @param userItemsMax          {@value #USER_ITEMS_MAX}: items remembered per user for repurchase (200)
@@ -31,7 +32,7 @@ import java.util.Map;
  * @param maxExamplesPerSecond  {@value #MAX_EXAMPLES_PER_SECOND}: examples per task and wall-clock second at most (2000)
  */
 public record RecommendSettings(
-        Duration profileFlushInterval,
+        Duration combineInterval,
         int profileNeighbors,
         int profileNeighborBuffer,
         int userItemsMax,
@@ -49,7 +50,7 @@ public record RecommendSettings(
         int randomNegatives,
         int maxExamplesPerSecond) {
 
-    public static final String PROFILE_FLUSH_INTERVAL = "streamrec.profiles.flush-interval";
+    public static final String COMBINE_INTERVAL = "streamrec.items.combine-interval";
     public static final String PROFILE_NEIGHBORS = "streamrec.profiles.neighbors";
     public static final String PROFILE_NEIGHBOR_BUFFER = "streamrec.profiles.neighbor-buffer";
     public static final String USER_ITEMS_MAX = "streamrec.user-items.max";
@@ -71,8 +72,8 @@ public record RecommendSettings(
 
     public RecommendSettings {
         List<String> errors = new ArrayList<>();
-        if (profileFlushInterval.toMillis() < 10) {
-            errors.add(PROFILE_FLUSH_INTERVAL + " must be at least 10ms");
+        if (combineInterval.toMillis() < 10) {
+            errors.add(COMBINE_INTERVAL + " must be at least 10ms");
         }
         FeatureSettings.range(errors, PROFILE_NEIGHBORS, profileNeighbors, 1, 1000);
         FeatureSettings.range(errors, PROFILE_NEIGHBOR_BUFFER, profileNeighborBuffer, 0, 10_000);
@@ -115,7 +116,7 @@ public record RecommendSettings(
     public static RecommendSettings from(Map<String, String> props) {
         RecommendSettings d = defaults();
         return new RecommendSettings(
-                ProcessorConfig.duration(props, PROFILE_FLUSH_INTERVAL, d.profileFlushInterval()),
+                ProcessorConfig.duration(props, COMBINE_INTERVAL, d.combineInterval()),
                 ProcessorConfig.integer(props, PROFILE_NEIGHBORS, d.profileNeighbors()),
                 ProcessorConfig.integer(props, PROFILE_NEIGHBOR_BUFFER, d.profileNeighborBuffer()),
                 ProcessorConfig.integer(props, USER_ITEMS_MAX, d.userItemsMax()),

@@ -23,6 +23,15 @@ public final class Sketches {
         return ByteBuffer.wrap(hll.toCompactByteArray());
     }
 
+    /** The sketch with every value added (one decode and one encode however many values); null sketch: a new one. */
+    public static ByteBuffer addAll(ByteBuffer sketch, Iterable<String> values, int lgK) {
+        HllSketch hll = sketch == null ? new HllSketch(lgK, TgtHllType.HLL_4) : HllSketch.heapify(Memory.wrap(bytes(sketch)));
+        for (String v : values) {
+            hll.update(v);
+        }
+        return ByteBuffer.wrap(hll.toCompactByteArray());
+    }
+
     /** The estimated number of distinct values, rounded; 0 for no sketch. */
     public static long estimate(ByteBuffer sketch) {
         if (sketch == null) {

@@ -1,19 +1,18 @@
 package io.streamrec.processor;
 
-import io.streamrec.avro.ClickEvent;
-import io.streamrec.avro.ItemSignal;
-import io.streamrec.avro.ItemStats;
+import io.streamrec.avro.ItemUpdates;
 import io.streamrec.schemas.Serdes;
 import io.streamrec.schemas.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
+import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -21,104 +20,123 @@ import org.apache.kafka.streams.state.Stores;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
-import static org.apache.kafka.common.serialization.Serdes.ByteArray;
 import static org.apache.kafka.common.serialization.Serdes.Long;
 import static org.apache.kafka.common.serialization.Serdes.String;
 
 /**
- * Builds the streamrec topology. Pure function of its configuration: tests build it with TopologyTestDriver, the
- * gateway hands it to the Quarkus Kafka Streams extension.
+ * Builds streamrec's two Kafka Streams applications. Pure functions of their configuration: tests run them with
+ * TopologyTestDriver, the gateway runs both in its process (the user side through the Quarkus Kafka Streams extension,
+ * the item side as a second application with its own stream threads and commit interval).
  *
  * <pre>
+ * user side (application id A, keyed by user):
  * streamrec.items ------------------------------------------> items-store (global catalog)
- * streamrec.item-profiles ----------------------------------> item-profiles-store (global: stats + directed neighbors)
+ * streamrec.item-profiles ----------------------------------> item-profiles-store (global: the item read model)
  * streamrec.events (bytes) -> validate --invalid--> streamrec.events.dlq
  *                                      --wrong key--> streamrec.events (re-keyed)
- *                                      -> dedupe -> training examples (state before the event) -> streamrec.training-examples
- *                                               -> user-items                          [user-items-store]
- *                                               -> user-features                      [user-features-store]
- *                                               -> history, pairs with the last K items [history-store]
- *                                                    | ItemSignal keyed by itemId
- *                                                    v  (internal topic &lt;app&gt;-item-events-repartition)
- *                                                 item-stats -> rankings                [item-stats-store, item-rankings-store]
- *                                                 item-neighbors                        [item-neighbors-store]
- *                                                 item-profiles (flushed each second)   [item-transitions-store]
- *                                                   -> streamrec.item-profiles
+ *                                      -> dedupe [dedupe-store]
+ *                                      -> user state: training example (state before the event) -> streamrec.training-examples
+ *                                                     features, long-term items, history, pairs  [user-state-store]
+ *                                                     pending item updates (drained each combine interval) [item-pending-store]
+ *                                                       -> streamrec.item-updates (one record per item partition)
+ *
+ * item side (application id A-items, keyed by item partition):
+ * streamrec.item-updates -> item state: statistics, directed co-occurrence [item-state-store]
+ *                             -> streamrec.item-profiles (each changed item)
  * </pre>
  *
- * The Processor API does the work; the DSL is used for what it does best here: the repartition by itemId, whose
- * internal topic Kafka Streams creates with as many partitions as the events topic.
+ * User-side state is never queued behind item-side work: the item side runs on its own threads, and what crosses to it
+ * is combined first, so its work per interval is one update per distinct item, not one per event and pair.
  */
 public final class StreamrecTopology {
     static final String SOURCE = "events-source";
     static final String VALIDATE = "validate";
-    static final String HISTORY = "history";
-    static final String USER_FEATURES = "user-features";
-    static final String ITEM_STATS = "item-stats";
-    static final String ITEM_NEIGHBORS = "item-neighbors";
-    static final String RANKINGS = "rankings";
-    static final String TRAINING_EXAMPLES = "training-examples";
-    static final String USER_ITEMS = "user-items";
-    static final String ITEM_PROFILES = "item-profiles";
-    /** The repartition by itemId; its topic is {@code <application.id>-item-events-repartition}. */
-    public static final String ITEM_EVENTS = "item-events";
-    public static final String ITEM_EVENTS_TOPIC_SUFFIX = "-" + ITEM_EVENTS + "-repartition";
+    static final String USER_STATE = "user-state";
+    static final String ITEM_UPDATES_SINK = "item-updates-sink";
+    static final String ITEM_UPDATES_SOURCE = "item-updates-source";
+    static final String ITEM_STATE = "item-state";
+    /** Suffix of the item side's application id. */
+    public static final String ITEM_APPLICATION_SUFFIX = "-items";
 
     private StreamrecTopology() {
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public static Topology build(ProcessorConfig config) {
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEMS), String(), Serdes.ITEM)
-                        .withLoggingDisabled(),
-                Topics.ITEMS, Consumed.with(String(), ByteArray()).withName("items-source"), CatalogProcessor::new);
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PROFILES), String(), Serdes.ITEM_PROFILE)
-                        .withLoggingDisabled(),
-                Topics.ITEM_PROFILES, Consumed.with(String(), ByteArray()).withName("item-profiles-source"), () -> new GlobalStoreProcessor<>(StoreNames.ITEM_PROFILES, Topics.ITEM_PROFILES, Serdes.ITEM_PROFILE));
+    /**
+     * The user side.
+     *
+     * @param itemPartitions partitions of {@code streamrec.item-updates} (as many as {@code streamrec.events}): the
+     *                       combiner routes each item's updates to its partition
+     */
+    public static Topology build(ProcessorConfig config, int itemPartitions) {
+        Topology t = new Topology();
+        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEMS), String(), Serdes.ITEM)
+                        .withLoggingDisabled(), "items-source", new StringDeserializer(), new ByteArrayDeserializer(),
+                Topics.ITEMS, "items-processor", CatalogProcessor::new);
+        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PROFILES), String(), Serdes.ITEM_PROFILE)
+                        .withLoggingDisabled(), "item-profiles-source", new StringDeserializer(), new ByteArrayDeserializer(),
+                Topics.ITEM_PROFILES, "item-profiles-processor",
+                () -> new GlobalStoreProcessor<>(StoreNames.ITEM_PROFILES, Topics.ITEM_PROFILES, Serdes.ITEM_PROFILE));
 
-        KStream<byte[], byte[]> raw = builder.stream(Topics.EVENTS, Consumed.with(ByteArray(), ByteArray()).withName(SOURCE));
+        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
         // validate forwards to its children by name: the DLQ sink, the re-key sink and dedupe
-        KStream<Object, Object> validated = raw.process(() -> new ValidateProcessor(config.rules()), Named.as(VALIDATE));
-        validated.to(Topics.EVENTS_DLQ, (Produced) Produced.with(ByteArray(), ByteArray()).withName(ValidateProcessor.TO_DLQ));
-        validated.to(Topics.EVENTS, (Produced) Produced.with(String(), ByteArray()).withName(ValidateProcessor.TO_REROUTE));
+        t.addProcessor(VALIDATE, () -> new ValidateProcessor(config.rules()), SOURCE);
+        t.addSink(ValidateProcessor.TO_DLQ, Topics.EVENTS_DLQ, new ByteArraySerializer(), new ByteArraySerializer(), VALIDATE);
+        t.addSink(ValidateProcessor.TO_REROUTE, Topics.EVENTS, new StringSerializer(), new ByteArraySerializer(), VALIDATE);
 
         Duration horizon = config.dedupeHorizon();
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(StoreNames.DEDUPE, horizon.multipliedBy(2), horizon, false), String(), Long()));
-        KStream<String, ClickEvent> deduped = ((KStream<String, ClickEvent>) (KStream) validated)
-                .process(() -> new DedupeProcessor(horizon), Named.as(ValidateProcessor.TO_NEXT), StoreNames.DEDUPE);
+        t.addProcessor(ValidateProcessor.TO_NEXT, () -> new DedupeProcessor(horizon), VALIDATE);
+        t.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.DEDUPE, horizon.multipliedBy(2), horizon, false), String(), Long()),
+                ValidateProcessor.TO_NEXT);
 
-        builder.addStateStore(cached(StoreNames.USER_FEATURES, Serdes.USER_FEATURES));
-        builder.addStateStore(cached(StoreNames.HISTORY, Serdes.USER_HISTORY));
-        builder.addStateStore(cached(StoreNames.USER_ITEMS, Serdes.USER_ITEMS));
-        // dedupe's first children, in this order: training examples must see the state from before the event
         RecommendationState shared = new RecommendationState(config);
-        deduped.process(() -> new TrainingExampleProcessor(config, shared), Named.as(TRAINING_EXAMPLES),
-                        StoreNames.HISTORY, StoreNames.USER_FEATURES, StoreNames.USER_ITEMS)
-                .to(Topics.TRAINING_EXAMPLES, Produced.with(String(), Serdes.TRAINING_EXAMPLE).withName(TRAINING_EXAMPLES + "-sink"));
-        deduped.process(() -> new UserItemsProcessor(config), Named.as(USER_ITEMS), StoreNames.USER_ITEMS);
-        deduped.process(() -> new UserFeaturesProcessor(config), Named.as(USER_FEATURES), StoreNames.USER_FEATURES);
+        t.addProcessor(USER_STATE, () -> new UserStateProcessor(config, shared, itemPartitions, ITEM_UPDATES_SINK),
+                ValidateProcessor.TO_NEXT);
+        t.addStateStore(cached(StoreNames.USER_STATE, Serdes.USER_STATE), USER_STATE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PENDING), Long(), Serdes.ITEM_SIGNAL)
+                .withCachingEnabled(), USER_STATE);
+        t.addSink(UserStateProcessor.TRAINING_SINK, Topics.TRAINING_EXAMPLES, new StringSerializer(),
+                Serdes.TRAINING_EXAMPLE.serializer(), USER_STATE);
+        t.addSink(ITEM_UPDATES_SINK, Topics.ITEM_UPDATES, new IntegerSerializer(), Serdes.ITEM_UPDATES.serializer(),
+                new ToPartition(itemPartitions), USER_STATE);
+        return t;
+    }
 
-        KStream<String, ItemSignal> signals = deduped.process(() -> new HistoryProcessor(config), Named.as(HISTORY), StoreNames.HISTORY);
+    /** The item side: combined item updates in, item state kept, item profiles out. */
+    public static Topology buildItemSide(ProcessorConfig config) {
+        Topology t = new Topology();
+        t.addSource(ITEM_UPDATES_SOURCE, new IntegerDeserializer(), Serdes.ITEM_UPDATES.deserializer(), Topics.ITEM_UPDATES);
+        t.addProcessor(ITEM_STATE, () -> new ItemStateProcessor(config), ITEM_UPDATES_SOURCE);
+        t.addStateStore(cached(StoreNames.ITEM_STATE, Serdes.ITEM_STATE), ITEM_STATE);
+        t.addSink("item-profiles-sink", Topics.ITEM_PROFILES, new StringSerializer(), Serdes.ITEM_PROFILE.serializer(), ITEM_STATE);
+        return t;
+    }
 
-        KStream<String, ItemSignal> byItem = signals.repartition(
-                Repartitioned.<String, ItemSignal>with(String(), Serdes.ITEM_SIGNAL).withName(ITEM_EVENTS));
-        builder.addStateStore(cached(StoreNames.ITEM_STATS, Serdes.ITEM_STATS));
-        builder.addStateStore(cached(StoreNames.ITEM_RANKINGS, Serdes.RANK_ENTRY));
-        builder.addStateStore(cached(StoreNames.ITEM_NEIGHBORS, Serdes.NEIGHBOR_COUNTER));
-        KStream<String, ItemStats> stats = byItem.process(() -> new ItemStatsProcessor(config), Named.as(ITEM_STATS), StoreNames.ITEM_STATS);
-        stats.process(() -> new RankingsProcessor(config), Named.as(RANKINGS), StoreNames.ITEM_RANKINGS);
-        byItem.process(() -> new ItemNeighborsProcessor(config), Named.as(ITEM_NEIGHBORS), StoreNames.ITEM_NEIGHBORS);
-        builder.addStateStore(cached(StoreNames.ITEM_TRANSITIONS, Serdes.NEIGHBOR_COUNTER));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PROFILES_DIRTY), String(), Long())
-                .withCachingEnabled());
-        byItem.process(() -> new ItemProfileProcessor(config), Named.as(ITEM_PROFILES),
-                        StoreNames.ITEM_TRANSITIONS, StoreNames.ITEM_PROFILES_DIRTY, StoreNames.ITEM_STATS)
-                .to(Topics.ITEM_PROFILES, Produced.with(String(), Serdes.ITEM_PROFILE).withName(ITEM_PROFILES + "-sink"));
-        return builder.build();
+    /** The item side's application id for a user side's. */
+    public static String itemApplicationId(String applicationId) {
+        return applicationId + ITEM_APPLICATION_SUFFIX;
+    }
+
+    /** Sends each combined record to the partition it was built for; the topic must have the expected partitions. */
+    static final class ToPartition implements StreamPartitioner<Integer, ItemUpdates> {
+        private final int expected;
+
+        ToPartition(int expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, Integer key, ItemUpdates value, int numPartitions) {
+            if (numPartitions != expected) {
+                throw new IllegalStateException(topic + " has " + numPartitions + " partitions but the topology was built for "
+                        + expected + ": create it with as many partitions as " + Topics.EVENTS);
+            }
+            return Optional.of(Set.of(key));
+        }
     }
 
     /**
@@ -129,11 +147,6 @@ public final class StreamrecTopology {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), String(), serde).withCachingEnabled();
     }
 
-    /** The repartition topic by itemId for an application id: the item stores' partitions are its partitions. */
-    public static String itemEventsTopic(String applicationId) {
-        return applicationId + ITEM_EVENTS_TOPIC_SUFFIX;
-    }
-
     /** The Kafka Streams settings streamrec relies on; callers add bootstrap servers, application id and server. */
     public static Map<String, Object> requiredStreamsConfig() {
         Map<String, Object> props = new HashMap<>();
@@ -141,6 +154,24 @@ public final class StreamrecTopology {
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, org.apache.kafka.common.serialization.Serdes.StringSerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, org.apache.kafka.common.serialization.Serdes.ByteArraySerde.class);
         return props;
+    }
+
+    /** Stream threads of the item side by default: its work per interval is small, one thread keeps up. */
+    public static final int ITEM_SIDE_THREADS = 1;
+    /** Commit interval of the item side by default: profiles may lag by a few seconds, commits are cheaper for it. */
+    public static final Duration ITEM_SIDE_COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * The item side's Kafka Streams settings, from the user side's: its own application id, its own threads and commit
+     * interval, no application server (nothing queries its stores; every item answer comes from the global profiles).
+     */
+    public static Map<String, Object> itemSideStreamsConfig(Map<String, Object> userSide, int threads, Duration commitInterval) {
+        Map<String, Object> p = new HashMap<>(userSide);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, itemApplicationId(String.valueOf(userSide.get(StreamsConfig.APPLICATION_ID_CONFIG))));
+        p.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        return p;
     }
 
     public static Properties toProperties(Map<String, Object> map) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -47,10 +48,17 @@ public final class ItemIndex {
      * @param popular    every item with events, most popular first
      * @param trending   the most trending items, most first (those with enough recent activity)
      * @param byCategory per category, its most popular items
+     * @param trendingIn per trending window (1h, 24h, 7d), its most trending items; {@code trending} is the 24h one
      */
     public record Snapshot(long asOf, List<Ranked> popular, List<Ranked> trending, Map<String, List<Ranked>> byCategory,
-                           Map<String, Integer> popularRank, Map<String, Integer> trendingRank) {
-        public static final Snapshot EMPTY = new Snapshot(0, List.of(), List.of(), Map.of(), Map.of(), Map.of());
+                           Map<String, Integer> popularRank, Map<String, Integer> trendingRank,
+                           Map<String, List<Ranked>> trendingIn) {
+        public static final Snapshot EMPTY = new Snapshot(0, List.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of());
+
+        /** The most trending items over a window ({@link FeatureSettings#TRENDING_WINDOWS}); empty for an unknown one. */
+        public List<Ranked> trendingOver(String window) {
+            return trendingIn.getOrDefault(window, List.of());
+        }
 
         public List<Ranked> popularIn(String category) {
             return byCategory.getOrDefault(category, List.of());
@@ -108,6 +116,8 @@ public final class ItemIndex {
         List<Ranked> popular = new ArrayList<>(all.size());
         List<Ranked> trending = new ArrayList<>();
         Map<String, List<Ranked>> byCategory = new HashMap<>();
+        Map<String, List<Ranked>> byWindow = new LinkedHashMap<>();
+        FeatureSettings.TRENDING_WINDOWS.keySet().forEach(w -> byWindow.put(w, new ArrayList<>()));
         for (ItemProfile p : all) {
             double pop = Decay.at(p.getPopularity(), p.getAsOf(), asOf, settings.popularityHalfLife());
             Ranked r = new Ranked(p.getItemId(), pop);
@@ -117,6 +127,16 @@ public final class ItemIndex {
                 double baseline = Decay.at(p.getTrendBaseline(), p.getAsOf(), asOf, baselineHalfLife);
                 trending.add(new Ranked(p.getItemId(), ItemFormulas.trending(recent, baseline, TREND_WINDOW, baselineHalfLife,
                         settings.trendingPrior())));
+            }
+            for (Map.Entry<String, Duration> w : FeatureSettings.TRENDING_WINDOWS.entrySet()) {
+                Duration window = w.getValue();
+                Duration base = settings.trendingBaselines().get(w.getKey());
+                double recentW = decayed(p, window, TREND_WINDOW.equals(window) ? p.getTrendRecent() : 0.0);
+                double rAt = Decay.at(recentW, p.getAsOf(), asOf, window);
+                if (rAt >= settings.trendingMinSupport()) {
+                    double b = Decay.at(decayed(p, base, base.equals(baselineHalfLife) ? p.getTrendBaseline() : 0.0), p.getAsOf(), asOf, base);
+                    byWindow.get(w.getKey()).add(new Ranked(p.getItemId(), ItemFormulas.trending(rAt, b, window, base, settings.trendingPrior())));
+                }
             }
             Item item = catalog.apply(p.getItemId());
             if (item != null && item.getCategory() != null && !item.getCategory().isBlank()) {
@@ -132,8 +152,18 @@ public final class ItemIndex {
             categories.put(c, List.copyOf(list.subList(0, Math.min(CATEGORY_KEPT, list.size()))));
         });
         List<Ranked> trendingKept = List.copyOf(trending.subList(0, Math.min(TRENDING_KEPT, trending.size())));
+        Map<String, List<Ranked>> windows = new LinkedHashMap<>();
+        byWindow.forEach((w, list) -> {
+            list.sort(order);
+            windows.put(w, List.copyOf(list.subList(0, Math.min(TRENDING_KEPT, list.size()))));
+        });
         return new Snapshot(asOf, Collections.unmodifiableList(popular), trendingKept, Map.copyOf(categories),
-                ranks(popular, TRENDING_KEPT), ranks(trendingKept, TRENDING_KEPT));
+                ranks(popular, TRENDING_KEPT), ranks(trendingKept, TRENDING_KEPT), Collections.unmodifiableMap(windows));
+    }
+
+    /** The profile's decayed sum for a half-life; {@code fallback} for a profile written before decayed sums were kept. */
+    private static double decayed(ItemProfile p, Duration halfLife, double fallback) {
+        return p.getDecayed().isEmpty() ? fallback : Decay.value(p.getDecayed(), halfLife);
     }
 
     private static Map<String, Integer> ranks(List<Ranked> list, int max) {

@@ -94,11 +94,11 @@ class ItemNeighborsTest {
     @Test
     void spaceSavingKeepsAtMostTopNPlusBufferCounters() {
         // capacity 2: d takes over the lightest counter (c, 2) and inherits its weight as error
-        ItemNeighbors n = ItemNeighborsProcessor.add(null, "x",
-                List.of(new WeightedKey("b", 3.0), new WeightedKey("c", 2.0), new WeightedKey("x", 5.0)), 2);
-        n = ItemNeighborsProcessor.add(n, "x", List.of(new WeightedKey("d", 1.5)), 2);
-        assertEquals(List.of(new NeighborCounter("d", 3.5, 2.0), new NeighborCounter("b", 3.0, 0.0)), n.getEntries());
-        assertEquals(6.5, n.getTotalWeight(), EPS); // the self pair is not counted
+        SpaceSaving n = new SpaceSaving(2);
+        n.add("b", 3.0);
+        n.add("c", 2.0);
+        assertEquals("c", n.add("d", 1.5));
+        assertEquals(List.of(new NeighborCounter("d", 3.5, 2.0), new NeighborCounter("b", 3.0, 0.0)), n.heaviestFirst());
 
         try (Harness h = Harness.with(Map.of(FeatureSettings.NEIGHBOR_TOP_N, "1", FeatureSettings.NEIGHBOR_CANDIDATE_BUFFER, "1"))) {
             h.send("u1", "p", "view", T0);

@@ -1,6 +1,7 @@
 package io.streamrec.processor;
 
-import io.streamrec.avro.RankEntry;
+import io.streamrec.avro.ItemProfile;
+import io.streamrec.recommend.ItemIndex;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,35 +19,38 @@ class RankingsTest {
     private static final double EPS = 1e-12;
 
     @Test
-    void popularKeepsTheExactTopKByDecayedPopularity() {
-        try (Harness h = Harness.with(Map.of(FeatureSettings.RANKING_SIZE, "2"))) { // half-life 7 days
+    void popularIsOrderedByDecayedPopularityAtTheNewestEventTime() {
+        try (Harness h = Harness.defaults()) { // half-life 7 days
             h.send("u1", "a", "purchase", T0); // 8
             h.send("u1", "b", "view", T0);     // 1
-            h.send("u1", "c", "click", T0);    // 2: b leaves the top 2
-            assertEquals(List.of("a", "c"), h.rankingItems(Rankings.POPULAR));
+            h.send("u1", "c", "click", T0);    // 2
+            assertEquals(List.of("a", "c", "b"), Harness.ids(h.index().popular()));
 
-            h.send("u2", "b", "view", T0 + 7 * DAY); // b: 0.5 + 1 = 1.5 at T0+7d, c: 1 then: c leaves
-            assertEquals(List.of("a", "b"), h.rankingItems(Rankings.POPULAR));
-            RankEntry b = h.ranking(Rankings.POPULAR).get("b");
-            assertEquals(1.5, b.getRecent(), EPS);
-            assertEquals(T0 + 7 * DAY, b.getRef());
+            h.send("u2", "b", "view", T0 + 7 * DAY); // at T0+7d: a 4, b 0.5 + 1 = 1.5, c 1
+            ItemIndex.Snapshot s = h.index();
+            assertEquals(List.of("a", "b", "c"), Harness.ids(s.popular()));
+            assertEquals(1.5, s.popular().get(1).score(), EPS);
+            assertEquals(T0 + 7 * DAY, s.asOf());
             h.send("u3", "c", "view", T0 + 7 * DAY); // c: 1 + 1 = 2 > b's 1.5 at the same time
-            assertEquals(List.of("a", "c"), h.rankingItems(Rankings.POPULAR));
+            assertEquals(List.of("a", "c", "b"), Harness.ids(h.index().popular()));
         }
     }
 
     @Test
-    void popularPerCategoryFromTheCatalogWithAnUpperBoundOnCategories() {
-        try (Harness h = Harness.with(Map.of(FeatureSettings.RANKING_MAX_CATEGORIES, "1"))) {
+    void popularPerCategoryFromTheCatalog() {
+        try (Harness h = Harness.defaults()) {
             h.item("a", "home", 1.0);
             h.item("b", "home", 1.0);
             h.item("c", "garden", 1.0);
             h.send("u1", "a", "view", T0);
+            h.send("u2", "a", "view", T0);
             h.send("u1", "b", "view", T0);
             h.send("u1", "c", "view", T0);
-            assertEquals(List.of("a", "b"), h.rankingItems(Rankings.popularIn("home")));
-            assertEquals(List.of(), h.rankingItems(Rankings.popularIn("garden"))); // over the category cap
-            assertEquals(List.of("a", "b", "c"), h.rankingItems(Rankings.POPULAR));
+            ItemIndex.Snapshot s = h.index();
+            assertEquals(List.of("a", "b"), Harness.ids(s.popularIn("home")));
+            assertEquals(List.of("c"), Harness.ids(s.popularIn("garden")));
+            assertEquals(List.of(), Harness.ids(s.popularIn("kitchen")));
+            assertEquals(List.of("a", "b", "c"), Harness.ids(s.popular()));
         }
     }
 
@@ -58,14 +62,15 @@ class RankingsTest {
             }
             h.send("u1", "few", "view", T0); // 2 views: below the minimum support
             h.send("u2", "few", "view", T0);
-            RankEntry burst = h.ranking(Rankings.trending("1h")).get("burst");
-            assertEquals(4.0, burst.getRecent(), EPS);
-            assertEquals(4.0, burst.getBaseline(), EPS);
+            ItemProfile burst = h.profile("burst");
+            assertEquals(4.0, Decay.value(burst.getDecayed(), Duration.ofHours(1)), EPS);
+            assertEquals(4.0, Decay.value(burst.getDecayed(), Duration.ofHours(24)), EPS);
+            ItemIndex.Snapshot s = h.index();
             // (4 + 1) / (4 * 1h/24h + 1) = 30 / 7
-            assertEquals(30.0 / 7, ItemFormulas.trending(burst.getRecent(), burst.getBaseline(),
-                    Duration.ofHours(1), Duration.ofHours(24), 1.0), EPS);
-            assertEquals(List.of("burst"), h.rankingItems(Rankings.trending("1h")));
-            assertEquals(List.of("burst"), h.rankingItems(Rankings.trending("7d")));
+            assertEquals(List.of("burst"), Harness.ids(s.trendingOver("1h")));
+            assertEquals(30.0 / 7, s.trendingOver("1h").get(0).score(), EPS);
+            assertEquals(List.of("burst"), Harness.ids(s.trendingOver("7d")));
+            assertEquals(List.of("burst"), Harness.ids(s.trending())); // the 24h list candidates use
         }
     }
 
@@ -79,14 +84,13 @@ class RankingsTest {
     }
 
     @Test
-    void aFullTrendingBufferReplacesItsLowestCandidateOnlyForAHigherScore() {
-        try (Harness h = Harness.with(Map.of(FeatureSettings.RANKING_SIZE, "1"))) { // buffer of 2
+    void trendingRanksEveryItemWithEnoughSupportByScore() {
+        try (Harness h = Harness.defaults()) {
             send(h, "x", 5, T0);       // (5+1)/(5/24+1)
-            send(h, "y", 3, T0);       // (3+1)/(3/24+1): lowest
-            send(h, "z", 4, T0);       // beats y
-            assertEquals(List.of("x", "z"), h.rankingItems(Rankings.trending("1h")));
-            send(h, "w", 3, T0);       // ties y's old score, below z: stays out
-            assertEquals(List.of("x", "z"), h.rankingItems(Rankings.trending("1h")));
+            send(h, "y", 3, T0);       // (3+1)/(3/24+1)
+            send(h, "z", 4, T0);
+            send(h, "w", 3, T0);       // ties y: the smaller id first
+            assertEquals(List.of("x", "z", "w", "y"), Harness.ids(h.index().trendingOver("1h")));
             assertTrue(ItemFormulas.trending(4, 4, Duration.ofHours(1), Duration.ofHours(24), 1)
                     > ItemFormulas.trending(3, 3, Duration.ofHours(1), Duration.ofHours(24), 1));
         }

@@ -2,8 +2,7 @@ package io.streamrec.processor;
 
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.avro.Item;
-import io.streamrec.avro.ItemNeighbors;
-import io.streamrec.avro.ItemSignal;
+import io.streamrec.avro.ItemState;
 import io.streamrec.avro.ItemStats;
 import io.streamrec.avro.UserFeatures;
 import io.streamrec.avro.WeightedKey;
@@ -54,25 +53,33 @@ class StateSizeTest {
     @Test
     void aVeryPopularItemStaysBounded() {
         ItemStats s = null;
+        List<String> users = new java.util.ArrayList<>();
         for (int i = 0; i < 50_000; i++) {
-            s = ItemStatsUpdate.apply(s, new ItemSignal("85123A", "user-" + i, i % 3 == 0 ? "purchase" : "view",
-                    1_700_000_000_000L + i * 1000L, List.of(), null), S);
+            s = ItemStatsUpdate.apply(s, i % 3 == 0 ? "purchase" : "view", 1_700_000_000_000L + i * 1000L, S);
+            users.add("user-" + i);
+            if (users.size() == 1000) { // the item side adds a combined update's users at once
+                s.setUserSketch(Sketches.addAll(s.getUserSketch(), users, S.sketchLgK()));
+                users.clear();
+            }
         }
         int bytes = Serdes.ITEM_STATS.serialize("t", s).length;
         assertEquals(50_000, Sketches.estimate(s.getUserSketch()), 50_000 * 0.1);
         assertTrue(bytes <= 700, "item stats take " + bytes + " bytes");
         System.out.println("bytes per popular item (stats): " + bytes);
 
-        ItemNeighbors n = null;
+        SpaceSaving forward = new SpaceSaving(S.neighborCapacity());
+        SpaceSaving backward = new SpaceSaving(S.neighborCapacity());
         for (int i = 0; i < 5_000; i++) {
-            n = ItemNeighborsProcessor.add(n, "85123A", List.of(new WeightedKey("item-" + i, 1.0 + (i % 7))), S.neighborCapacity());
+            forward.add("item-" + i, 1.0 + (i % 7));
+            backward.add("item-" + (i + 7), 1.0 + (i % 5));
         }
-        assertEquals(100, n.getEntries().size());
-        int neighborBytes = 0; // one store entry per counter: key "item U+001F neighbor" and the counter
-        for (io.streamrec.avro.NeighborCounter c : n.getEntries()) {
-            neighborBytes += CompositeKeys.key("85123A", c.getItemId()).length() + Serdes.NEIGHBOR_COUNTER.serialize("t", c).length;
-        }
-        assertTrue(neighborBytes <= 100 * 60, "neighbors take " + neighborBytes + " bytes");
-        System.out.println("bytes per item (neighbors, full): " + neighborBytes);
+        assertEquals(100, forward.size());
+        assertEquals(100, backward.size());
+        ItemState state = new ItemState(s, forward.heaviestFirst(), backward.heaviestFirst(), 12L);
+        int stateBytes = Serdes.ITEM_STATE.serialize("t", state).length;
+        // the whole item state: statistics and 2 x 100 counters, one value
+        assertTrue(stateBytes <= 6_500, "item state takes " + stateBytes + " bytes");
+        System.out.println("bytes per item (state, full): " + stateBytes);
+
     }
 }

@@ -2,7 +2,7 @@ package io.streamrec.processor;
 
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.avro.HistoryEntry;
-import io.streamrec.avro.UserHistory;
+import io.streamrec.avro.UserState;
 import io.streamrec.schemas.EventRules;
 import io.streamrec.schemas.Serdes;
 import io.streamrec.schemas.Topics;
@@ -39,16 +39,16 @@ class TopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> events;
     private TestOutputTopic<byte[], byte[]> dlq;
-    private KeyValueStore<String, UserHistory> history;
+    private KeyValueStore<String, UserState> users;
 
     private void start(ProcessorConfig config) {
         Properties props = StreamrecTopology.toProperties(StreamrecTopology.requiredStreamsConfig());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(StreamrecTopology.build(config), props);
+        driver = new TopologyTestDriver(StreamrecTopology.build(config, 1), props);
         events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
         dlq = driver.createOutputTopic(Topics.EVENTS_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        history = driver.getKeyValueStore(StoreNames.HISTORY);
+        users = driver.getKeyValueStore(StoreNames.USER_STATE);
     }
 
     @AfterEach
@@ -67,8 +67,12 @@ class TopologyTest {
     }
 
     private List<String> items(String user) {
-        UserHistory h = history.get(user);
-        return h == null ? List.of() : h.getEntries().stream().map(HistoryEntry::getItemId).toList();
+        return entries(user).stream().map(HistoryEntry::getItemId).toList();
+    }
+
+    private List<HistoryEntry> entries(String user) {
+        UserState s = users.get(user);
+        return s == null ? List.of() : s.getHistory();
     }
 
     @Test
@@ -80,7 +84,7 @@ class TopologyTest {
         send(event("e4", "u2", "z", "view", T0));
 
         assertEquals(List.of(new HistoryEntry("c", "purchase", T0 + 2 * MIN, null), new HistoryEntry("b", "add_to_cart", T0 + MIN, null),
-                new HistoryEntry("a", "view", T0, null)), history.get("u1").getEntries());
+                new HistoryEntry("a", "view", T0, null)), entries("u1"));
         assertEquals(List.of("z"), items("u2"));
         assertTrue(dlq.isEmpty());
     }
@@ -89,7 +93,8 @@ class TopologyTest {
     void searchEventsAreValidButNotItemHistory() {
         start(ProcessorConfig.defaults());
         send(ClickEvent.newBuilder().setEventId("s1").setUserId("u1").setEventType("search").setQuery("mug").setTimestamp(T0).build());
-        assertNull(history.get("u1"));
+        assertEquals(List.of(), entries("u1"));
+        assertEquals(1L, users.get("u1").getFeatures().getEventCounts().get("search"));
         assertTrue(dlq.isEmpty());
     }
 
@@ -151,7 +156,8 @@ class TopologyTest {
         send(event("e2", "active", "b", "view", T0 + 40 * DAY));
         assertEquals(List.of("a"), items("idle"));
         driver.advanceWallClockTime(Duration.ofMinutes(10));
-        assertNull(history.get("idle"));
+        assertEquals(List.of(), entries("idle")); // features and long-term items are all-time facts and stay
+        assertEquals(1L, users.get("idle").getFeatures().getEventCounts().get("view"));
         assertEquals(List.of("b"), items("active"));
     }
 
@@ -184,7 +190,7 @@ class TopologyTest {
         assertEquals("itemId", header(bad, Topics.HEADER_ERROR_FIELD));
         assertEquals("itemId: is required for 'purchase' events", header(bad, Topics.HEADER_ERROR_REASON));
         assertEquals(List.of(), List.of(bytes).stream().filter(b -> !java.util.Arrays.equals(b, bad.value())).toList());
-        assertNull(history.get("u1"));
+        assertNull(users.get("u1"));
     }
 
     @Test

@@ -48,7 +48,7 @@ class TrainingExamplesTest {
     }
 
     private static void flush(Harness h) {
-        h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        h.combine();
     }
 
     private static float feature(ExampleCandidate c, String name) {
@@ -63,8 +63,8 @@ class TrainingExamplesTest {
     @Test
     void profilesArePublishedOnTheFlushWithNeighborsByDirection() {
         try (Harness h = harness(Map.of())) {
-            h.send("u1", "a", "view", T0);
-            h.send("u1", "b", "purchase", T0 + MIN);
+            h.sendOnly("u1", "a", "view", T0);
+            h.sendOnly("u1", "b", "purchase", T0 + MIN);
             assertNull(profile(h, "a"), "nothing is published before the flush");
             flush(h);
             ItemProfile a = profile(h, "a");
@@ -94,13 +94,13 @@ class TrainingExamplesTest {
             TestOutputTopic<String, TrainingExample> out = examples(h);
             out.readValuesToList(); // u1's own examples
 
-            h.send("u2", "a", "view", T0 + 2 * MIN);
+            h.sendOnly("u2", "a", "view", T0 + 2 * MIN);
             TrainingExample first = out.readValue();
             assertEquals("a", first.getItemId());
             assertEquals(0f, feature(candidate(first, "a"), "u_history_len"));
             assertEquals(0f, feature(candidate(first, "a"), "u_events"), "the user's features do not include the event yet");
 
-            h.send("u2", "b", "view", T0 + 3 * MIN);
+            h.sendOnly("u2", "b", "view", T0 + 3 * MIN);
             TrainingExample e = out.readValue();
             assertEquals("u2", e.getUserKey());
             assertEquals("b", e.getItemId());
@@ -150,8 +150,8 @@ class TrainingExamplesTest {
     @Test
     void linesOfOneOrderAllSeeTheStateBeforeTheOrder() {
         try (Harness h = harness(Map.of())) {
-            h.send("u1", "x", "purchase", T0);
-            h.send("u1", "y", "purchase", T0);
+            h.sendOnly("u1", "x", "purchase", T0);
+            h.sendOnly("u1", "y", "purchase", T0);
             List<TrainingExample> out = examples(h).readValuesToList();
             assertEquals(2, out.size());
             assertEquals(0, out.get(1).getCandidateCount(), "y's example does not know x, bought at the same instant");
@@ -167,13 +167,13 @@ class TrainingExamplesTest {
             for (int i = 0; i < 40; i++) {
                 h.send(Harness.event("u" + i, "a", "view", T0 + i).setEventId("ev-" + i));
                 h.send(Harness.event("u" + i, "b", "purchase", T0 + i).setEventId("pu-" + i));
-                expected += TrainingExampleProcessor.unit("ev-" + i) < 0.5 ? 1 : 0;
+                expected += TrainingExamples.unit("ev-" + i) < 0.5 ? 1 : 0;
             }
             List<TrainingExample> out = examples(h).readValuesToList();
             assertEquals(expected, out.size());
             assertTrue(expected > 10 && expected < 30, "about half: " + expected);
             out.forEach(e -> assertEquals("view", e.getEventType()));
-            out.forEach(e -> assertTrue(TrainingExampleProcessor.unit(e.getGroupId()) < 0.5));
+            out.forEach(e -> assertTrue(TrainingExamples.unit(e.getGroupId()) < 0.5));
         }
     }
 
@@ -207,10 +207,10 @@ class TrainingExamplesTest {
     @Test
     void userItemsRememberCountsAndEvictTheLeastUsed() {
         UserItems u = null;
-        u = UserItemsProcessor.add(u, "a", false, 1, 10, 2);
-        u = UserItemsProcessor.add(u, "a", true, 8, 20, 2);
-        u = UserItemsProcessor.add(u, "b", false, 1, 30, 2);
-        u = UserItemsProcessor.add(u, "c", false, 1, 40, 2); // full: b (1 event) goes
+        u = UserItemsUpdate.add(u, "a", false, 1, 10, 2);
+        u = UserItemsUpdate.add(u, "a", true, 8, 20, 2);
+        u = UserItemsUpdate.add(u, "b", false, 1, 30, 2);
+        u = UserItemsUpdate.add(u, "c", false, 1, 40, 2); // full: b (1 event) goes
         assertEquals(List.of(new UserItem("a", 2L, 1L, 9.0, 10L, 20L), new UserItem("c", 1L, 0L, 1.0, 40L, 40L)), u.getItems());
     }
 }

@@ -180,7 +180,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@link Topics#ITEM_PROFILES} compacted, all with {@code partitions} partitions.
      */
     public void createStreamrecTopics(int partitions) {
-        createTopics(partitions, Topics.EVENTS, Topics.EVENTS_DLQ, Topics.TRAINING_EXAMPLES);
+        createTopics(partitions, Topics.EVENTS, Topics.EVENTS_DLQ, Topics.TRAINING_EXAMPLES, Topics.ITEM_UPDATES);
         createCompactedTopics(partitions, Topics.ITEMS, Topics.USERS, Topics.ITEM_PROFILES);
     }
 

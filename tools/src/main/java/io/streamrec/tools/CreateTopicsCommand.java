@@ -55,6 +55,8 @@ public final class CreateTopicsCommand implements java.util.concurrent.Callable<
         topics.put(Topics.EVENTS_DLQ, Map.of());
         topics.put(Topics.TRAINING_EXAMPLES, Map.of());
         topics.put(Topics.ITEM_PROFILES, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        // internal, user side -> item side; read once by the item side, so a day of retention is plenty
+        topics.put(Topics.ITEM_UPDATES, Map.of(TopicConfig.RETENTION_MS_CONFIG, "86400000"));
         return topics;
     }
 
@@ -106,6 +108,10 @@ public final class CreateTopicsCommand implements java.util.concurrent.Callable<
                 }
                 if (n != partitions) {
                     System.err.printf("warning: %s has %d partitions, %d were asked for; kept as it is%n", name, n, partitions);
+                }
+                if (name.equals(Topics.ITEM_UPDATES) && n != eventsPartitions) {
+                    throw new ToolException(name + " has " + n + " partitions but " + Topics.EVENTS + " has " + eventsPartitions
+                            + ": they must be equal (the gateways will not start); delete " + name + " and run create-topics again");
                 }
                 if ((name.equals(Topics.ITEMS) || name.equals(Topics.USERS)) && n != eventsPartitions) {
                     System.err.printf("warning: %s has %d partitions but %s has %d: not co-partitioned for joins%n",

@@ -1,10 +1,11 @@
 package io.streamrec.tools;
 
+import io.streamrec.processor.StreamrecTopology;
 import io.streamrec.schemas.Topics;
+import io.streamrec.tools.load.Progress;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +13,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -36,44 +36,86 @@ public final class WaitProcessedCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Waits until the gateways' Kafka Streams group has committed past the end of streamrec.events and its internal topics. */
+    /**
+     * Waits until the user side (group {@code applicationId}) has committed past the end of streamrec.events as it was
+     * when the wait began, and the item side (group {@code applicationId-items}) has read all of streamrec.item-updates,
+     * both for longer than a combine interval (item updates are sent once per interval). Shows a progress bar of the
+     * events: share done, rate, ETA.
+     */
     public static void await(String bootstrap, String applicationId, int waitTimeoutSeconds, PrintStream err) throws Exception {
         Map<String, Object> conf = new HashMap<>();
         conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        String itemGroup = StreamrecTopology.itemApplicationId(applicationId);
         try (Admin admin = Admin.create(conf)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitTimeoutSeconds);
-            var partitions = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(Topics.EVENTS).partitions();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            partitions.forEach(p -> latest.put(new TopicPartition(Topics.EVENTS, p.partition()), OffsetSpec.latest()));
-            long lastPrint = 0;
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(waitTimeoutSeconds);
+            Map<TopicPartition, Long> eventsEnd = ends(admin, Topics.EVENTS);
+            Map<TopicPartition, Long> first = committed(admin, applicationId);
+            long total = 0;
+            for (var e : eventsEnd.entrySet()) {
+                total += Math.max(0, e.getValue() - first.getOrDefault(e.getKey(), 0L));
+            }
+            Progress bar = new Progress(err, Progress.autoMode(), "processing", total, "events", "processed");
+            long drainedSince = 0;
             while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                // the group's internal topics too (the item side reads the itemId repartition topic)
-                committed.keySet().forEach(tp -> latest.putIfAbsent(tp, OffsetSpec.latest()));
-                var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-                long lag = 0;
-                for (var e : ends.entrySet()) {
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    // a transactional commit marker follows the last record: lag <= 1 per partition means all read
-                    lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()) - 1);
+                Map<TopicPartition, Long> user = committed(admin, applicationId);
+                long left = 0;
+                for (var e : eventsEnd.entrySet()) {
+                    // a transactional commit marker follows the last record: one short of the end means all read
+                    left += Math.max(0, e.getValue() - user.getOrDefault(e.getKey(), 0L) - 1);
                 }
-                if (lag == 0) {
-                    err.println("processing: every event of streamrec.events is processed, by the user and the item side");
-                    Thread.sleep(3000); // item profiles are published on a 1 s wall-clock flush
-                    return;
+                long itemLag = lag(admin, itemGroup, Topics.ITEM_UPDATES);
+                long done = Math.max(0, total - left);
+                bar.update(done, done);
+                if (left == 0 && itemLag == 0) {
+                    if (drainedSince == 0) {
+                        drainedSince = System.nanoTime();
+                    } else if (System.nanoTime() - drainedSince > TimeUnit.MILLISECONDS.toNanos(2_500)) {
+                        bar.finish(total, total);
+                        err.println("processing: every event of streamrec.events is processed, by the user and the item side");
+                        Thread.sleep(500); // the item profiles' commit reaches every instance's global store
+                        return;
+                    }
+                } else {
+                    drainedSince = 0;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new ToolException("the system has not processed the load after " + waitTimeoutSeconds + " s (lag " + lag + ")");
-                }
-                if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(2)) {
-                    err.printf(Locale.ROOT, "processing: %,d events still to process%n", lag);
-                    lastPrint = System.nanoTime();
+                    throw new ToolException("the system has not processed the load after " + waitTimeoutSeconds + " s ("
+                            + left + " events and " + itemLag + " item updates to go)");
                 }
                 Thread.sleep(250);
             }
         }
+    }
+
+    private static Map<TopicPartition, Long> ends(Admin admin, String topic) throws Exception {
+        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    private static Map<TopicPartition, Long> committed(Admin admin, String group) throws Exception {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .forEach((tp, om) -> {
+                    if (om != null) {
+                        out.put(tp, om.offset());
+                    }
+                });
+        return out;
+    }
+
+    /** Records of the topic the group has not committed past (a commit marker at the end does not count). */
+    private static long lag(Admin admin, String group, String topic) throws Exception {
+        Map<TopicPartition, Long> committed = committed(admin, group);
+        long lag = 0;
+        for (var e : ends(admin, topic).entrySet()) {
+            lag += Math.max(0, e.getValue() - committed.getOrDefault(e.getKey(), 0L) - 1);
+        }
+        return lag;
     }
 }

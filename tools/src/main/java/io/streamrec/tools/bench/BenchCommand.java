@@ -427,7 +427,7 @@ public final class BenchCommand implements Callable<Integer> {
             InputWriter.writeEvents(stack.bootstrap(), replay, 1, replay.shiftMillis(1, System.currentTimeMillis() - 60_000), log,
                     "last " + serveDays + " days of the data set");
             GroupProgress.Run run = kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
-                    () -> java.util.Set.of(StreamrecTopology.itemEventsTopic(GATEWAY_APP_ID)), before, catchUpSeconds, log,
+                    () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)), before, catchUpSeconds, log,
                     instances + " gateway(s)");
             log.printf("  %d gateway(s) processed %,d events in %.1f s: %,.0f events/s steady%s%n", instances, run.events(),
                     run.wallSeconds(), run.steadyEventsPerSecond(), run.complete() ? "" : " (NOT caught up: what follows runs with a backlog)");
@@ -549,7 +549,8 @@ public final class BenchCommand implements Callable<Integer> {
         int partitions = 6;
         boolean several = gw.urls().size() > 1;
         int[] userOwner = several ? gw.owners(Topics.EVENTS, partitions) : null;
-        int[] itemOwner = several ? gw.owners(StreamrecTopology.itemEventsTopic(GATEWAY_APP_ID), partitions) : null;
+        // every instance answers similar items from its global profiles: no owner to pick
+        int[] itemOwner = null;
         List<LoadSpec.Endpoint> out = new ArrayList<>();
         if (recommendationsAvailable) {
             out.add(new LoadSpec.Endpoint("recommendations", targets(users, "/recommendations/%s?count=10", userOwner, partitions)));

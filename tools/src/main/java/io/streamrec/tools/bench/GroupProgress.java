@@ -109,15 +109,16 @@ final class GroupProgress implements AutoCloseable {
      * its rate measured over what was committed. {@code baseline} are the committed offsets before the run (empty for a
      * new group): only what is committed beyond them counts.
      *
-     * @param internalTopics repartition topics of the application, known only once it runs: asked for each sample
+     * @param internalTopics topics downstream of the input that must be drained too, by consumer group (the item side's
+     *                       group and streamrec.item-updates): asked for each sample
      */
-    Run await(String group, String inputTopic, Supplier<Set<String>> internalTopics, Map<TopicPartition, Long> baseline,
+    Run await(String group, String inputTopic, Supplier<Map<String, Set<String>>> internalTopics, Map<TopicPartition, Long> baseline,
               long maxSeconds, PrintStream log, String label) {
         return await(group, inputTopic, internalTopics, baseline, () -> Double.NaN, maxSeconds, log, label);
     }
 
     /** As above, sampling the application's CPU seconds with each progress sample. */
-    Run await(String group, String inputTopic, Supplier<Set<String>> internalTopics, Map<TopicPartition, Long> baseline,
+    Run await(String group, String inputTopic, Supplier<Map<String, Set<String>>> internalTopics, Map<TopicPartition, Long> baseline,
               java.util.function.DoubleSupplier cpuSeconds, long maxSeconds, PrintStream log, String label) {
         Map<TopicPartition, Long> inputEnd = endOffsets(inputTopic);
         long target = 0;
@@ -129,6 +130,9 @@ final class GroupProgress implements AutoCloseable {
         long lastLog = t0;
         List<Sample> samples = new ArrayList<>();
         samples.add(new Sample(0, 0, cpuSeconds.getAsDouble()));
+        // the user side sends item updates once per combine interval: drained must hold longer than that to be true
+        double drainedSince = -1;
+        int drainedAt = -1;
         while (true) {
             sleep(200);
             long now = System.nanoTime();
@@ -142,12 +146,19 @@ final class GroupProgress implements AutoCloseable {
             samples.add(new Sample(secs, done, cpuSeconds.getAsDouble()));
             boolean inputDone = done >= target;
             if (inputDone && internalDrained(committed, internalTopics.get())) {
-                return summarize(target, target, true, secs, samples);
+                if (drainedSince < 0) {
+                    drainedSince = secs;
+                    drainedAt = samples.size();
+                } else if (secs - drainedSince >= DRAINED_FOR_SECONDS) {
+                    return summarize(target, target, true, drainedSince, samples.subList(0, drainedAt));
+                }
+            } else {
+                drainedSince = -1;
             }
             if (now - lastLog > 5_000_000_000L) {
                 lastLog = now;
                 log.printf("  %s: %,d / %,d events committed (%.0f%%), %,.0f events/s so far%s%n", label, done, target,
-                        100.0 * done / Math.max(1, target), done / secs, inputDone ? ", draining the repartition topic" : "");
+                        100.0 * done / Math.max(1, target), done / secs, inputDone ? ", the item side catching up" : "");
             }
             if (now > deadline) {
                 log.printf("  %s: time bound of %d s reached at %,d of %,d events: rate measured over those%n", label,
@@ -157,12 +168,18 @@ final class GroupProgress implements AutoCloseable {
         }
     }
 
-    private boolean internalDrained(Map<TopicPartition, Long> committed, Set<String> internalTopics) {
-        for (String topic : internalTopics) {
-            for (Map.Entry<TopicPartition, Long> e : endOffsets(topic).entrySet()) {
-                long c = committed.getOrDefault(e.getKey(), 0L);
-                if (e.getValue() - c > 1) {
-                    return false;
+    /** How long everything must stay drained to count: longer than the combine interval plus a commit (1 s each). */
+    static final double DRAINED_FOR_SECONDS = 2.5;
+
+    private boolean internalDrained(Map<TopicPartition, Long> userCommitted, Map<String, Set<String>> internalTopics) {
+        for (Map.Entry<String, Set<String>> g : internalTopics.entrySet()) {
+            Map<TopicPartition, Long> committed = committed(g.getKey());
+            for (String topic : g.getValue()) {
+                for (Map.Entry<TopicPartition, Long> e : endOffsets(topic).entrySet()) {
+                    long c = committed.getOrDefault(e.getKey(), 0L);
+                    if (e.getValue() - c > 1) {
+                        return false;
+                    }
                 }
             }
         }

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -119,31 +120,52 @@ final class ThroughputBench {
      */
     static GroupProgress.Run run(App app, String bootstrap, String applicationId, Path stateDir, int threads,
                                  Map<String, String> gatewaySettings, GroupProgress kafka, long maxSeconds, PrintStream log) {
-        Topology topology = app == App.TOPOLOGY ? StreamrecTopology.build(ProcessorConfig.defaults()) : passThrough();
+        boolean full = app == App.TOPOLOGY;
+        int partitions = kafka.endOffsets(Topics.EVENTS).size();
+        Topology topology = full ? StreamrecTopology.build(ProcessorConfig.defaults(), partitions) : passThrough();
         Properties props = streamsConfig(bootstrap, applicationId, stateDir, threads, gatewaySettings);
-        String label = app == App.TOPOLOGY ? "full topology" : "pass-through";
-        KafkaStreams streams = new KafkaStreams(topology, props);
+        String label = full ? "full topology" : "pass-through";
+        List<KafkaStreams> apps = new ArrayList<>();
+        apps.add(new KafkaStreams(topology, props));
+        String itemAppId = StreamrecTopology.itemApplicationId(applicationId);
+        if (full) {
+            // the item side as the gateway runs it: its own application, threads and commit interval
+            Map<String, Object> user = new HashMap<>();
+            props.forEach((k, v) -> user.put(String.valueOf(k), v));
+            apps.add(new KafkaStreams(StreamrecTopology.buildItemSide(ProcessorConfig.defaults()), StreamrecTopology.toProperties(
+                    StreamrecTopology.itemSideStreamsConfig(user, StreamrecTopology.ITEM_SIDE_THREADS, StreamrecTopology.ITEM_SIDE_COMMIT_INTERVAL))));
+        }
         Throwable[] failure = new Throwable[1];
-        streams.setUncaughtExceptionHandler(e -> {
-            failure[0] = e;
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        for (KafkaStreams s : apps) {
+            s.setUncaughtExceptionHandler(e -> {
+                failure[0] = e;
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+        }
         try {
-            streams.start();
-            Set<String> internal = app == App.TOPOLOGY ? Set.of(StreamrecTopology.itemEventsTopic(applicationId)) : Set.of();
+            apps.forEach(KafkaStreams::start);
+            Map<String, Set<String>> drained = full ? Map.of(itemAppId, Set.of(Topics.ITEM_UPDATES)) : Map.of();
             GroupProgress.Run run = kafka.await(applicationId, Topics.EVENTS, () -> {
                 if (failure[0] != null) {
                     throw new ToolException(label + " failed: " + failure[0]);
                 }
-                return internal;
+                return drained;
             }, Map.of(), () -> cpuSeconds(applicationId).get("cpu:all"), maxSeconds, log, label);
             log.printf("  %s: %,d events in %.1f s: %,.0f events/s steady (%,.0f events/s including start-up)%s%n", label,
                     run.events(), run.wallSeconds(), run.steadyEventsPerSecond(), run.wallEventsPerSecond(),
                     run.complete() ? "" : " (stopped by the time bound)");
-            Map<String, Double> m = threadMetrics(streams);
+            Map<String, Double> m = new TreeMap<>();
+            for (KafkaStreams s : apps) {
+                threadMetrics(s).forEach((k, v) -> m.merge(k, v, Double::sum));
+            }
             m.putAll(cpuSeconds(applicationId));
-            log.printf("  %s: CPU of the application's threads %.1f s in all (stream threads %.1f s); %s us per event in the steady part%n",
-                    label, m.get("cpu:all"), m.get("cpu:stream-threads"), Report.num(run.cpuMicrosPerEvent(), 1));
+            if (full) {
+                m.put("cpu:item-side", cpuSeconds(itemAppId).get("cpu:all"));
+            }
+            log.printf("  %s: CPU of the application's threads %.1f s in all (stream threads %.1f s%s); %s us per event in the steady part%n",
+                    label, m.get("cpu:all"), m.get("cpu:stream-threads"),
+                    full ? String.format(java.util.Locale.ROOT, ", item side %.1f s", m.get("cpu:item-side")) : "",
+                    Report.num(run.cpuMicrosPerEvent(), 1));
             log.printf("  %s: records written to Kafka (sinks, repartition, changelogs) %s per event, %s bytes per event%n", label,
                     Report.num(m.getOrDefault("producer-metrics:record-send-total", 0.0) / Math.max(1, run.events()), 2),
                     Report.num(m.getOrDefault("producer-metrics:outgoing-byte-total", 0.0) / Math.max(1, run.events()), 0));
@@ -157,7 +179,7 @@ final class ThroughputBench {
                     Report.num(nanosToSeconds(m.get("stream-thread-metrics:blocked-time-ns-total")), 1));
             return run.withThreadMetrics(m);
         } finally {
-            streams.close(Duration.ofSeconds(60));
+            apps.forEach(s -> s.close(Duration.ofSeconds(60)));
         }
     }
 

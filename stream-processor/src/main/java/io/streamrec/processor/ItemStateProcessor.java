@@ -1,0 +1,178 @@
+package io.streamrec.processor;
+
+import io.streamrec.avro.ItemEventDelta;
+import io.streamrec.avro.ItemProfile;
+import io.streamrec.avro.ItemState;
+import io.streamrec.avro.ItemStats;
+import io.streamrec.avro.ItemUpdate;
+import io.streamrec.avro.ItemUpdates;
+import io.streamrec.avro.NeighborCounter;
+import io.streamrec.avro.WeightedKey;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The item side: one {@link ItemState} per item (statistics, directed co-occurrence counters, attributed events) on
+ * the item's partition of {@code streamrec.item-updates}, and after each change the item's {@link ItemProfile} to the
+ * compacted {@code streamrec.item-profiles}, which every instance reads back as a global store: the one item model
+ * behind similar items, popular and trending lists and recommendation candidates.
+ *
+ * <p>An update (one per item per user-side task and combine interval) carries the item's events, applied one by one
+ * as before ({@link ItemStatsUpdate}; a late event adds its weight already decayed to the item's last event time),
+ * and its pair weights summed per neighbor and direction, added to the Space-Saving counters ({@link SpaceSaving}).
+ * Undirected similarity is the merge of the two directions (each pair is counted once in the later item's backward
+ * and once in the earlier item's forward summary).
+ *
+ * <p>Decoded counters of recently updated items are kept in a bounded map in front of the store; every change is
+ * written to the store at once (record cache, changelog), and the map is cleared whenever the task is initialised.
+ */
+final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String, ItemProfile> {
+    static final int DECODED_ITEMS = 5_000;
+
+    private final FeatureSettings features;
+    private final RecommendSettings settings;
+    private KeyValueStore<String, ItemState> store;
+    private ProcessorContext<String, ItemProfile> context;
+    private final Map<String, Decoded> decoded = new LinkedHashMap<>(DECODED_ITEMS * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Decoded> eldest) {
+            return size() > DECODED_ITEMS;
+        }
+    };
+
+    /** An item's state with its counters as Space-Saving structures. */
+    private record Decoded(ItemState state, SpaceSaving forward, SpaceSaving backward) {
+    }
+
+    ItemStateProcessor(ProcessorConfig config) {
+        this.features = config.features();
+        this.settings = config.recommend();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ItemProfile> context) {
+        this.context = context;
+        this.store = context.getStateStore(StoreNames.ITEM_STATE);
+        decoded.clear(); // a re-initialised task may have restored other contents
+    }
+
+    @Override
+    public void process(Record<Integer, ItemUpdates> record) {
+        for (ItemUpdate u : record.value().getItems()) {
+            apply(u);
+        }
+    }
+
+    private void apply(ItemUpdate u) {
+        String itemId = u.getItemId();
+        Decoded d = decoded(itemId);
+        ItemState state = d.state();
+        ItemStats stats = state.getStats();
+        if (!u.getEvents().isEmpty()) {
+            List<String> users = new ArrayList<>(u.getEvents().size());
+            long attributed = 0;
+            for (ItemEventDelta e : u.getEvents()) {
+                stats = ItemStatsUpdate.apply(stats, e.getEventType(), e.getTimestamp(), features);
+                users.add(e.getUserKey());
+                if (e.getAttributed()) {
+                    attributed++;
+                }
+            }
+            stats.setUserSketch(Sketches.addAll(stats.getUserSketch(), users, features.sketchLgK()));
+            state.setStats(stats);
+            state.setAttributed(state.getAttributed() + attributed);
+        }
+        if (add(d.forward(), itemId, u.getForward())) {
+            state.setForward(d.forward().heaviestFirst());
+        }
+        if (add(d.backward(), itemId, u.getBackward())) {
+            state.setBackward(d.backward().heaviestFirst());
+        }
+        store.put(itemId, state);
+        ItemProfile p = profile(itemId, state.getStats(), d.forward().heaviestFirst(), d.backward().heaviestFirst(),
+                state.getAttributed(), features, settings.profileNeighbors());
+        if (p != null) {
+            context.forward(new Record<>(itemId, p, p.getAsOf()));
+        }
+    }
+
+    private static boolean add(SpaceSaving counters, String itemId, List<WeightedKey> pairs) {
+        boolean changed = false;
+        for (WeightedKey pair : pairs) {
+            if (!pair.getKey().equals(itemId) && pair.getWeight() > 0) {
+                counters.add(pair.getKey(), pair.getWeight());
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private Decoded decoded(String itemId) {
+        Decoded d = decoded.get(itemId);
+        if (d == null) {
+            ItemState state = store.get(itemId);
+            if (state == null) {
+                state = new ItemState(null, new ArrayList<>(), new ArrayList<>(), 0L);
+            }
+            SpaceSaving forward = new SpaceSaving(features.neighborCapacity());
+            state.getForward().forEach(forward::load);
+            SpaceSaving backward = new SpaceSaving(features.neighborCapacity());
+            state.getBackward().forEach(backward::load);
+            d = new Decoded(state, forward, backward);
+            decoded.put(itemId, d);
+        }
+        return d;
+    }
+
+    /** The published profile of an item; null when it has no statistics yet (pairs arrived before its first event). */
+    static ItemProfile profile(String itemId, ItemStats s, List<NeighborCounter> forward, List<NeighborCounter> backward,
+                               long attributed, FeatureSettings f, int neighbors) {
+        if (s == null) {
+            return null;
+        }
+        Duration trendWindow = FeatureSettings.TRENDING_WINDOWS.get("24h");
+        return ItemProfile.newBuilder()
+                .setItemId(itemId)
+                .setAsOf(s.getLastEvent())
+                .setFirstEvent(s.getFirstEvent())
+                .setEvents(s.getEvents())
+                .setViews(s.getViews())
+                .setClicks(s.getClicks())
+                .setCarts(s.getCarts())
+                .setPurchases(s.getPurchases())
+                .setWeightedEvents(s.getWeightedEvents())
+                .setUniqueUsers(Sketches.estimate(s.getUserSketch()))
+                .setPopularity(Decay.value(s.getDecayed(), f.popularityHalfLife()))
+                .setTrendRecent(Decay.value(s.getDecayed(), trendWindow))
+                .setTrendBaseline(Decay.value(s.getDecayed(), f.trendingBaselines().get("24h")))
+                .setCtr(ItemFormulas.ctr(s, f))
+                .setConversion(ItemFormulas.conversion(s, f))
+                .setAttributedEvents(attributed)
+                .setDecayed(s.getDecayed())
+                .setForward(top(forward, neighbors))
+                .setBackward(top(backward, neighbors))
+                .build();
+    }
+
+    /** The heaviest counters by the weight they certainly accumulated (Space-Saving: weight - error). */
+    static List<WeightedKey> top(List<NeighborCounter> counters, int n) {
+        List<WeightedKey> out = new ArrayList<>(counters.size());
+        for (NeighborCounter c : counters) {
+            double w = c.getWeight() - c.getError();
+            if (w > 0) {
+                out.add(new WeightedKey(c.getItemId(), w));
+            }
+        }
+        out.sort(Comparator.comparingDouble(WeightedKey::getWeight).reversed().thenComparing(WeightedKey::getKey));
+        return out.size() > n ? new ArrayList<>(out.subList(0, n)) : out;
+    }
+}

@@ -1,0 +1,192 @@
+package io.streamrec.processor;
+
+import io.streamrec.avro.ClickEvent;
+import io.streamrec.avro.HistoryEntry;
+import io.streamrec.avro.Item;
+import io.streamrec.avro.ItemProfile;
+import io.streamrec.avro.ItemSignal;
+import io.streamrec.avro.UserFeatures;
+import io.streamrec.avro.UserItems;
+import io.streamrec.avro.UserState;
+import io.streamrec.avro.WeightedKey;
+import io.streamrec.recommend.CandidateSet;
+import io.streamrec.recommend.UserContext;
+import io.streamrec.schemas.EventRules;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the user side does with one deduplicated event, on one value per user ({@link UserState}: history,
+ * features, long-term items), read once and written once:
+ *
+ * <ol>
+ *   <li>for a sample of item events, a training example from the state just before the event (point in time: the
+ *       event, and other lines of the same order at the same instant, are not known yet);</li>
+ *   <li>the engagement features ({@link UserFeaturesUpdate}); every event counts, even one older than the retention;</li>
+ *   <li>the long-term items ({@link UserItemsUpdate});</li>
+ *   <li>the history ({@link History}) and the event's co-occurrence pairs with the user's previous items
+ *       ({@link CoOccurrence}); an event older than the retention still reaches the item statistics but pairs with
+ *       nothing;</li>
+ *   <li>what the item side must learn of the event goes to the {@link PendingItemUpdates} log, drained into one
+ *       {@code streamrec.item-updates} record per item partition per combine interval.</li>
+ * </ol>
+ *
+ * <p>A bounded map of recently used users' decoded states sits in front of the store so that a user's consecutive
+ * events (an order's lines) are not decoded again each time; every change is written to the store at once (record
+ * cache, changelog), so the store stays the truth, and the map is cleared whenever the task is (re)initialised, which
+ * is when the store may have been wiped and restored.
+ */
+final class UserStateProcessor implements Processor<String, ClickEvent, Object, Object> {
+    static final int DECODED_USERS = 2_000;
+    static final String TRAINING_SINK = "training-examples-sink";
+
+    private final ProcessorConfig config;
+    private final RecommendSettings recommend;
+    private final FeatureSettings features;
+    private final EventRules rules;
+    private final RecommendationState shared;
+    private final PendingItemUpdates pending;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, UserState> store;
+    private ReadOnlyKeyValueStore<String, Item> catalog;
+    private final Map<String, UserState> decoded = new LinkedHashMap<>(DECODED_USERS * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, UserState> eldest) {
+            return size() > DECODED_USERS;
+        }
+    };
+    private long second = -1;
+    private int inSecond;
+
+    UserStateProcessor(ProcessorConfig config, RecommendationState shared, int itemPartitions, String updatesSink) {
+        this.config = config;
+        this.recommend = config.recommend();
+        this.features = config.features();
+        this.rules = config.rules();
+        this.shared = shared;
+        this.pending = new PendingItemUpdates(itemPartitions, updatesSink, PendingItemUpdates.MAX_ITEMS);
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.store = context.getStateStore(StoreNames.USER_STATE);
+        this.catalog = context.getStateStore(StoreNames.ITEMS);
+        ReadOnlyKeyValueStore<String, ItemProfile> profiles = context.getStateStore(StoreNames.ITEM_PROFILES);
+        shared.attach(profiles, catalog);
+        decoded.clear(); // a re-initialised task may have restored other contents
+        pending.init(context, context.getStateStore(StoreNames.ITEM_PENDING));
+        context.schedule(recommend.combineInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (pending.drain()) {
+                // commit now, while the log is empty: drained entries then never reach RocksDB or the changelog
+                context.commit();
+            }
+        });
+        context.schedule(config.retentionSweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> sweep());
+    }
+
+    @Override
+    public void process(Record<String, ClickEvent> record) {
+        ClickEvent e = record.value();
+        String key = record.key();
+        UserState state = decoded.get(key);
+        if (state == null) {
+            state = store.get(key);
+            if (state == null) {
+                state = new UserState(new ArrayList<>(), null, new ArrayList<>());
+            }
+        }
+        boolean itemEvent = rules.isItemEvent(e.getEventType()) && e.getItemId() != null;
+        long t = e.getTimestamp();
+        if (itemEvent) {
+            maybeExample(key, e, state);
+        }
+        Item item = itemEvent ? CatalogProcessor.lookup(catalog, e.getItemId()) : null;
+        state.setFeatures(UserFeaturesUpdate.apply(state.getFeatures(), e, item, itemEvent, features));
+        List<WeightedKey> pairs = List.of();
+        if (itemEvent) {
+            double w = features.weight(e.getEventType());
+            if (w > 0) {
+                state.setItems(UserItemsUpdate.add(new UserItems(state.getItems()), e.getItemId(),
+                        "purchase".equals(e.getEventType()), w, t, recommend.userItemsMax()).getItems());
+            }
+            long cutoff = cutoff();
+            if (t >= cutoff) {
+                List<HistoryEntry> entries = state.getHistory() instanceof ArrayList<HistoryEntry> a ? a : new ArrayList<>(state.getHistory());
+                // entries past the retention (a user idle since before the cutoff, not yet swept) pair with nothing
+                History.prune(entries, cutoff, config.historyMaxEntries());
+                pairs = CoOccurrence.pairs(entries, e.getItemId(), e.getEventType(), t, features);
+                History.insertNewestFirst(entries, new HistoryEntry(e.getItemId(), e.getEventType(), t, e.getRecommendationId()));
+                History.prune(entries, cutoff, config.historyMaxEntries());
+                state.setHistory(entries);
+            }
+        }
+        store.put(key, state);
+        decoded.put(key, state);
+        if (itemEvent) {
+            pending.add(new ItemSignal(e.getItemId(), key, e.getEventType(), t, pairs, e.getRecommendationId()));
+        }
+    }
+
+    private void maybeExample(String key, ClickEvent e, UserState state) {
+        double rate = recommend.sampleRate(e.getEventType());
+        if (rate <= 0 || TrainingExamples.unit(e.getEventId()) >= rate || !withinRate()) {
+            return;
+        }
+        long t = e.getTimestamp();
+        UserFeatures f = state.getFeatures();
+        UserContext ctx = new UserContext(key, List.copyOf(state.getHistory()), f, new UserItems(List.copyOf(state.getItems())),
+                List.of(), t, t);
+        CandidateSet set = shared.generator().generate(ctx, shared.index().snapshot(), id -> true);
+        context.forward(new Record<>(key, TrainingExamples.example(e, key, set, recommend), t), TRAINING_SINK);
+    }
+
+    private boolean withinRate() {
+        if (recommend.maxExamplesPerSecond() == 0) {
+            return true;
+        }
+        long now = System.currentTimeMillis() / 1000;
+        if (now != second) {
+            second = now;
+            inSecond = 0;
+        }
+        return inSecond++ < recommend.maxExamplesPerSecond();
+    }
+
+    private long cutoff() {
+        return context.currentStreamTimeMs() - config.historyRetention().toMillis();
+    }
+
+    /** Drops history entries past the retention of users idle since; a user with nothing left but history is removed. */
+    private void sweep() {
+        long cutoff = cutoff();
+        List<KeyValue<String, UserState>> changed = new ArrayList<>();
+        try (KeyValueIterator<String, UserState> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, UserState> kv = it.next();
+                List<HistoryEntry> entries = kv.value.getHistory();
+                if (!entries.isEmpty() && entries.get(entries.size() - 1).getTimestamp() < cutoff) {
+                    List<HistoryEntry> kept = new ArrayList<>(entries);
+                    History.prune(kept, cutoff, config.historyMaxEntries());
+                    kv.value.setHistory(kept);
+                    changed.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, UserState> kv : changed) {
+            store.put(kv.key, kv.value);
+            decoded.remove(kv.key);
+        }
+    }
+}
