@@ -8,21 +8,26 @@ import io.streamrec.avro.ItemUpdate;
 import io.streamrec.avro.ItemUpdates;
 import io.streamrec.avro.NeighborCounter;
 import io.streamrec.avro.WeightedKey;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The item side: one {@link ItemState} per item (statistics, directed co-occurrence counters, attributed events) on
- * the item's partition of {@code streamrec.item-updates}, and after each change the item's {@link ItemProfile} to the
+ * the item's partition of {@code streamrec.item-updates}, and the changed items' {@link ItemProfile}s to the
  * compacted {@code streamrec.item-profiles}, which every instance reads back as a global store: the one item model
  * behind similar items, popular and trending lists and recommendation candidates.
  *
@@ -32,8 +37,9 @@ import java.util.Map;
  * Undirected similarity is the merge of the two directions (each pair is counted once in the later item's backward
  * and once in the earlier item's forward summary).
  *
- * <p>Decoded counters of recently updated items are kept in a bounded map in front of the store; every change is
- * written to the store at once (record cache, changelog), and the map is cleared whenever the task is initialised.
+ * <p>Profiles are published once per combine interval for every item changed since (a wall-clock punctuation, then a
+ * commit), not once per update. The store is a {@link WriteBehindStore} (an item's state is encoded once per commit);
+ * decoded counters of recently updated items are kept in a bounded map, cleared whenever the task is initialised.
  */
 final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String, ItemProfile> {
     static final int DECODED_ITEMS = 5_000;
@@ -58,11 +64,52 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
         this.settings = config.recommend();
     }
 
+    /** Items changed since their profile was last published (also marked in their state, for a restart). */
+    private final Set<String> unpublished = new LinkedHashSet<>();
+
     @Override
     public void init(ProcessorContext<String, ItemProfile> context) {
         this.context = context;
         this.store = context.getStateStore(StoreNames.ITEM_STATE);
         decoded.clear(); // a re-initialised task may have restored other contents
+        unpublished.clear();
+        try (KeyValueIterator<String, ItemState> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, ItemState> kv = it.next();
+                if (kv.value.getUnpublished()) {
+                    unpublished.add(kv.key);
+                }
+            }
+        }
+        context.schedule(settings.combineInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (publish()) {
+                context.commit();
+            }
+        });
+    }
+
+    /**
+     * Sends the profile of every item changed since the last publication, at most one per item per interval however
+     * many updates it had; false when none changed. The marks are cleared in the states too, so after a crash the
+     * restored states tell which profiles are still due.
+     */
+    boolean publish() {
+        if (unpublished.isEmpty()) {
+            return false;
+        }
+        for (String itemId : unpublished) {
+            Decoded d = decoded(itemId);
+            ItemState state = d.state();
+            ItemProfile p = profile(itemId, state.getStats(), d.forward().heaviestFirst(), d.backward().heaviestFirst(),
+                    state.getAttributed(), features, settings.profileNeighbors());
+            if (p != null) {
+                context.forward(new Record<>(itemId, p, p.getAsOf()));
+            }
+            state.setUnpublished(false);
+            store.put(itemId, state);
+        }
+        unpublished.clear();
+        return true;
     }
 
     @Override
@@ -97,12 +144,10 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
         if (add(d.backward(), itemId, u.getBackward())) {
             state.setBackward(d.backward().heaviestFirst());
         }
+        // the state is changed in place: nothing but this processor reads this store
+        state.setUnpublished(true);
         store.put(itemId, state);
-        ItemProfile p = profile(itemId, state.getStats(), d.forward().heaviestFirst(), d.backward().heaviestFirst(),
-                state.getAttributed(), features, settings.profileNeighbors());
-        if (p != null) {
-            context.forward(new Record<>(itemId, p, p.getAsOf()));
-        }
+        unpublished.add(itemId);
     }
 
     private static boolean add(SpaceSaving counters, String itemId, List<WeightedKey> pairs) {
@@ -121,7 +166,7 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
         if (d == null) {
             ItemState state = store.get(itemId);
             if (state == null) {
-                state = new ItemState(null, new ArrayList<>(), new ArrayList<>(), 0L);
+                state = new ItemState(null, new ArrayList<>(), new ArrayList<>(), 0L, false);
             }
             SpaceSaving forward = new SpaceSaving(features.neighborCapacity());
             state.getForward().forEach(forward::load);

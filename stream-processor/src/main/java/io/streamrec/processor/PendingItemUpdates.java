@@ -30,9 +30,9 @@ import java.util.Map;
  * crash after it leaves nothing pending that was not sent. An in-memory buffer drained by a punctuator would lose (or,
  * with a flush at commit, duplicate) updates, since Kafka Streams gives no hook before its commits.
  *
- * <p>Why it is cheap: a log entry is written once and deleted at the next drain; the drain asks for a commit right
- * after it (the user side's own commit interval is no shorter than the combine interval), so almost every entry lives
- * only in the record cache and costs no RocksDB write and no changelog record. The item side's work per interval is
+ * <p>Why it is cheap: the log is a {@link WriteBehindStore}, so an entry lives in memory until the next commit; the drain
+ * asks for a commit right after it (the user side's own commit interval is no shorter than the combine interval), so
+ * almost every entry is deleted before any commit and is never encoded, written to RocksDB or to the changelog. The item side's work per interval is
  * one state update per distinct item touched, however many events and pairs touched it (a hot item's fan-in is
  * bounded by the number of user-side tasks per interval).
  *
@@ -63,9 +63,9 @@ final class PendingItemUpdates {
         this.context = context;
         this.log = log;
         next = 0;
-        try (KeyValueIterator<Long, ItemSignal> it = log.reverseAll()) {
-            if (it.hasNext()) {
-                next = it.next().key + 1;
+        try (KeyValueIterator<Long, ItemSignal> it = log.all()) {
+            while (it.hasNext()) {
+                next = Math.max(next, it.next().key + 1);
             }
         }
     }
@@ -125,7 +125,6 @@ final class PendingItemUpdates {
         for (Long key : drained) {
             log.delete(key);
         }
-        next = 0;
         return true;
     }
 

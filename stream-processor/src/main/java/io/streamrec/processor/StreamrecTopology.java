@@ -59,6 +59,16 @@ public final class StreamrecTopology {
     static final String ITEM_UPDATES_SINK = "item-updates-sink";
     static final String ITEM_UPDATES_SOURCE = "item-updates-source";
     static final String ITEM_STATE = "item-state";
+    /** Decoded user states kept in memory per task, besides those changed since the last commit. */
+    static final int USERS_DECODED = 2_000;
+    /** Changed user states per task at most before they are written to the store ahead of the commit. */
+    static final int USERS_CHANGED = 20_000;
+    /** Pending item events per task at most before they are written to the store ahead of the commit. */
+    static final int PENDING_CHANGED = 200_000;
+    /** Decoded item states kept in memory per task, besides those changed since the last commit. */
+    static final int ITEMS_DECODED = 5_000;
+    /** Changed item states per task at most before they are written to the store ahead of the commit. */
+    static final int ITEMS_CHANGED = 50_000;
     /** Suffix of the item side's application id. */
     public static final String ITEM_APPLICATION_SUFFIX = "-items";
 
@@ -96,9 +106,9 @@ public final class StreamrecTopology {
         RecommendationState shared = new RecommendationState(config);
         t.addProcessor(USER_STATE, () -> new UserStateProcessor(config, shared, itemPartitions, ITEM_UPDATES_SINK),
                 ValidateProcessor.TO_NEXT);
-        t.addStateStore(cached(StoreNames.USER_STATE, Serdes.USER_STATE), USER_STATE);
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PENDING), Long(), Serdes.ITEM_SIGNAL)
-                .withCachingEnabled(), USER_STATE);
+        t.addStateStore(WriteBehindStore.builder(cached(StoreNames.USER_STATE, Serdes.USER_STATE), USERS_DECODED, USERS_CHANGED), USER_STATE);
+        t.addStateStore(WriteBehindStore.logBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PENDING), Long(),
+                Serdes.ITEM_SIGNAL).withCachingEnabled(), PENDING_CHANGED), USER_STATE);
         t.addSink(UserStateProcessor.TRAINING_SINK, Topics.TRAINING_EXAMPLES, new StringSerializer(),
                 Serdes.TRAINING_EXAMPLE.serializer(), USER_STATE);
         t.addSink(ITEM_UPDATES_SINK, Topics.ITEM_UPDATES, new IntegerSerializer(), Serdes.ITEM_UPDATES.serializer(),
@@ -111,7 +121,7 @@ public final class StreamrecTopology {
         Topology t = new Topology();
         t.addSource(ITEM_UPDATES_SOURCE, new IntegerDeserializer(), Serdes.ITEM_UPDATES.deserializer(), Topics.ITEM_UPDATES);
         t.addProcessor(ITEM_STATE, () -> new ItemStateProcessor(config), ITEM_UPDATES_SOURCE);
-        t.addStateStore(cached(StoreNames.ITEM_STATE, Serdes.ITEM_STATE), ITEM_STATE);
+        t.addStateStore(WriteBehindStore.builder(cached(StoreNames.ITEM_STATE, Serdes.ITEM_STATE), ITEMS_DECODED, ITEMS_CHANGED), ITEM_STATE);
         t.addSink("item-profiles-sink", Topics.ITEM_PROFILES, new StringSerializer(), Serdes.ITEM_PROFILE.serializer(), ITEM_STATE);
         return t;
     }

@@ -6,6 +6,7 @@ import io.streamrec.avro.Item;
 import io.streamrec.avro.ItemProfile;
 import io.streamrec.avro.ItemSignal;
 import io.streamrec.avro.UserFeatures;
+import io.streamrec.avro.UserItem;
 import io.streamrec.avro.UserItems;
 import io.streamrec.avro.UserState;
 import io.streamrec.avro.WeightedKey;
@@ -42,13 +43,11 @@ import java.util.Map;
  *       {@code streamrec.item-updates} record per item partition per combine interval.</li>
  * </ol>
  *
- * <p>A bounded map of recently used users' decoded states sits in front of the store so that a user's consecutive
- * events (an order's lines) are not decoded again each time; every change is written to the store at once (record
- * cache, changelog), so the store stays the truth, and the map is cleared whenever the task is (re)initialised, which
- * is when the store may have been wiped and restored.
+ * <p>The store is a {@link WriteBehindStore}: a user's consecutive events (an order's lines) are neither decoded nor
+ * encoded again each time; the state is encoded once per commit. Values are never changed once put (interactive
+ * queries read them from other threads): each event puts a new {@link UserState}.
  */
 final class UserStateProcessor implements Processor<String, ClickEvent, Object, Object> {
-    static final int DECODED_USERS = 2_000;
     static final String TRAINING_SINK = "training-examples-sink";
 
     private final ProcessorConfig config;
@@ -60,12 +59,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, UserState> store;
     private ReadOnlyKeyValueStore<String, Item> catalog;
-    private final Map<String, UserState> decoded = new LinkedHashMap<>(DECODED_USERS * 2, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, UserState> eldest) {
-            return size() > DECODED_USERS;
-        }
-    };
+    private static final UserState EMPTY = new UserState(List.of(), null, List.of());
     private long second = -1;
     private int inSecond;
 
@@ -85,7 +79,6 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         this.catalog = context.getStateStore(StoreNames.ITEMS);
         ReadOnlyKeyValueStore<String, ItemProfile> profiles = context.getStateStore(StoreNames.ITEM_PROFILES);
         shared.attach(profiles, catalog);
-        decoded.clear(); // a re-initialised task may have restored other contents
         pending.init(context, context.getStateStore(StoreNames.ITEM_PENDING));
         context.schedule(recommend.combineInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             if (pending.drain()) {
@@ -100,40 +93,40 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
     public void process(Record<String, ClickEvent> record) {
         ClickEvent e = record.value();
         String key = record.key();
-        UserState state = decoded.get(key);
-        if (state == null) {
-            state = store.get(key);
-            if (state == null) {
-                state = new UserState(new ArrayList<>(), null, new ArrayList<>());
-            }
-        }
+        // copy on write: a value in the store is never changed (queries read it from other threads), a new one is put
+        UserState before = store.get(key);
         boolean itemEvent = rules.isItemEvent(e.getEventType()) && e.getItemId() != null;
         long t = e.getTimestamp();
-        if (itemEvent) {
-            maybeExample(key, e, state);
+        if (itemEvent && before != null) {
+            maybeExample(key, e, before);
+        } else if (itemEvent) {
+            maybeExample(key, e, EMPTY);
         }
         Item item = itemEvent ? CatalogProcessor.lookup(catalog, e.getItemId()) : null;
-        state.setFeatures(UserFeaturesUpdate.apply(state.getFeatures(), e, item, itemEvent, features));
+        UserFeatures features = before == null || before.getFeatures() == null ? null : UserFeatures.newBuilder(before.getFeatures()).build();
+        features = UserFeaturesUpdate.apply(features, e, item, itemEvent, this.features);
+        List<HistoryEntry> history = before == null ? List.of() : before.getHistory();
+        List<UserItem> items = before == null ? List.of() : before.getItems();
         List<WeightedKey> pairs = List.of();
         if (itemEvent) {
-            double w = features.weight(e.getEventType());
+            double w = this.features.weight(e.getEventType());
             if (w > 0) {
-                state.setItems(UserItemsUpdate.add(new UserItems(state.getItems()), e.getItemId(),
-                        "purchase".equals(e.getEventType()), w, t, recommend.userItemsMax()).getItems());
+                items = UserItemsUpdate.add(new UserItems(items), e.getItemId(), "purchase".equals(e.getEventType()), w, t,
+                        recommend.userItemsMax()).getItems();
             }
             long cutoff = cutoff();
             if (t >= cutoff) {
-                List<HistoryEntry> entries = state.getHistory() instanceof ArrayList<HistoryEntry> a ? a : new ArrayList<>(state.getHistory());
+                List<HistoryEntry> entries = new ArrayList<>(history.size() + 1);
+                entries.addAll(history);
                 // entries past the retention (a user idle since before the cutoff, not yet swept) pair with nothing
                 History.prune(entries, cutoff, config.historyMaxEntries());
-                pairs = CoOccurrence.pairs(entries, e.getItemId(), e.getEventType(), t, features);
+                pairs = CoOccurrence.pairs(entries, e.getItemId(), e.getEventType(), t, this.features);
                 History.insertNewestFirst(entries, new HistoryEntry(e.getItemId(), e.getEventType(), t, e.getRecommendationId()));
                 History.prune(entries, cutoff, config.historyMaxEntries());
-                state.setHistory(entries);
+                history = entries;
             }
         }
-        store.put(key, state);
-        decoded.put(key, state);
+        store.put(key, new UserState(history, features, items));
         if (itemEvent) {
             pending.add(new ItemSignal(e.getItemId(), key, e.getEventType(), t, pairs, e.getRecommendationId()));
         }
@@ -146,7 +139,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         }
         long t = e.getTimestamp();
         UserFeatures f = state.getFeatures();
-        UserContext ctx = new UserContext(key, List.copyOf(state.getHistory()), f, new UserItems(List.copyOf(state.getItems())),
+        UserContext ctx = new UserContext(key, state.getHistory(), f, new UserItems(state.getItems()),
                 List.of(), t, t);
         CandidateSet set = shared.generator().generate(ctx, shared.index().snapshot(), id -> true);
         context.forward(new Record<>(key, TrainingExamples.example(e, key, set, recommend), t), TRAINING_SINK);
@@ -179,14 +172,12 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
                 if (!entries.isEmpty() && entries.get(entries.size() - 1).getTimestamp() < cutoff) {
                     List<HistoryEntry> kept = new ArrayList<>(entries);
                     History.prune(kept, cutoff, config.historyMaxEntries());
-                    kv.value.setHistory(kept);
-                    changed.add(kv);
+                    changed.add(KeyValue.pair(kv.key, new UserState(kept, kv.value.getFeatures(), kv.value.getItems())));
                 }
             }
         }
         for (KeyValue<String, UserState> kv : changed) {
             store.put(kv.key, kv.value);
-            decoded.remove(kv.key);
         }
     }
 }

@@ -106,7 +106,7 @@ final class Harness implements AutoCloseable {
         events.pipeInput(EventRules.keyOf(built), Serdes.CLICK_EVENT.serialize(Topics.EVENTS, built), built.getTimestamp());
     }
 
-    /** The combine interval passes: pending item updates go to the item side, its profiles back to the user side. */
+    /** The combine interval passes on both sides: pending item updates go to the item side, its profiles back to the user side. */
     void combine() {
         driver.advanceWallClockTime(config.recommend().combineInterval());
         while (!updatesOut.isEmpty()) {
@@ -114,6 +114,7 @@ final class Harness implements AutoCloseable {
             updatesIn.pipeInput(r);
             updateRecords++;
         }
+        items.advanceWallClockTime(config.recommend().combineInterval());
         while (!profilesOut.isEmpty()) {
             profilesIn.pipeInput(profilesOut.readRecord());
         }

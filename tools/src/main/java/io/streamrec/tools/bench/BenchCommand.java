@@ -88,6 +88,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "over the gateway's (repeatable; e.g. commit.interval.ms=1000)")
     Map<String, String> streamsOverrides = new LinkedHashMap<>();
 
+    @Option(names = "--setting", description = "streamrec setting of the in-process topology, key=value (repeatable; "
+            + "e.g. streamrec.training.max-per-second=0); the defaults otherwise, as the gateway")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     @Option(names = "--skip-throughput", description = "leave out the in-process throughput comparison")
     boolean skipThroughput;
 
@@ -317,11 +321,11 @@ public final class BenchCommand implements Callable<Integer> {
             replayWritten = InputWriter.writeEvents(stack.bootstrap(), replay, reps, shift, log, "replay");
             ThroughputBench.createPassThroughTopic(kafka, 6);
             passThrough1 = ThroughputBench.run(ThroughputBench.App.PASSTHROUGH, stack.bootstrap(), "bench-passthrough-1",
-                    stateRoot.resolve("passthrough-1"), streamThreads, gatewaySettings, kafka, passThroughSeconds, log);
+                    stateRoot.resolve("passthrough-1"), streamThreads, gatewaySettings, Map.of(), kafka, passThroughSeconds, log);
             Profiler profiler = profile ? new Profiler(out.resolve("bench-" + runId + "-topology.jfr")) : null;
             try {
                 topologyRun = ThroughputBench.run(ThroughputBench.App.TOPOLOGY, stack.bootstrap(), "bench-topology",
-                        stateRoot.resolve("topology"), streamThreads, gatewaySettings, kafka, maxRunSeconds, log);
+                        stateRoot.resolve("topology"), streamThreads, gatewaySettings, settings, kafka, maxRunSeconds, log);
             } finally {
                 if (profiler != null) {
                     profiler.close();
@@ -330,7 +334,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             passThrough2 = ThroughputBench.run(ThroughputBench.App.PASSTHROUGH, stack.bootstrap(), "bench-passthrough-2",
-                    stateRoot.resolve("passthrough-2"), streamThreads, gatewaySettings, kafka, passThroughSeconds, log);
+                    stateRoot.resolve("passthrough-2"), streamThreads, gatewaySettings, Map.of(), kafka, passThroughSeconds, log);
         } finally {
             stack.close();
         }

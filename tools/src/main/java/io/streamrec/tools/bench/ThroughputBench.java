@@ -119,10 +119,12 @@ final class ThroughputBench {
      * directory is kept for the footprint.
      */
     static GroupProgress.Run run(App app, String bootstrap, String applicationId, Path stateDir, int threads,
-                                 Map<String, String> gatewaySettings, GroupProgress kafka, long maxSeconds, PrintStream log) {
+                                 Map<String, String> gatewaySettings, Map<String, String> settings, GroupProgress kafka,
+                                 long maxSeconds, PrintStream log) {
         boolean full = app == App.TOPOLOGY;
+        ProcessorConfig processor = ProcessorConfig.from(settings);
         int partitions = kafka.endOffsets(Topics.EVENTS).size();
-        Topology topology = full ? StreamrecTopology.build(ProcessorConfig.defaults(), partitions) : passThrough();
+        Topology topology = full ? StreamrecTopology.build(processor, partitions) : passThrough();
         Properties props = streamsConfig(bootstrap, applicationId, stateDir, threads, gatewaySettings);
         String label = full ? "full topology" : "pass-through";
         List<KafkaStreams> apps = new ArrayList<>();
@@ -132,7 +134,7 @@ final class ThroughputBench {
             // the item side as the gateway runs it: its own application, threads and commit interval
             Map<String, Object> user = new HashMap<>();
             props.forEach((k, v) -> user.put(String.valueOf(k), v));
-            apps.add(new KafkaStreams(StreamrecTopology.buildItemSide(ProcessorConfig.defaults()), StreamrecTopology.toProperties(
+            apps.add(new KafkaStreams(StreamrecTopology.buildItemSide(processor), StreamrecTopology.toProperties(
                     StreamrecTopology.itemSideStreamsConfig(user, StreamrecTopology.ITEM_SIDE_THREADS, StreamrecTopology.ITEM_SIDE_COMMIT_INTERVAL))));
         }
         Throwable[] failure = new Throwable[1];

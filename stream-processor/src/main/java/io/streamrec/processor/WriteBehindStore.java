@@ -1,0 +1,360 @@
+package io.streamrec.processor;
+
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A key-value store that keeps decoded values in memory in front of a Kafka Streams store (record cache, changelog,
+ * RocksDB) and writes changed values to it only when Kafka Streams flushes its caches, which it does at every commit
+ * before it flushes the producer and commits the transaction ({@code StreamTask.flush}: {@code flushCache()} of every
+ * {@link CachedStateStore}, then the record collector). So a value changed by many events between two commits is
+ * encoded once, and what is committed is exactly the state after the committed input, as with the record cache itself:
+ * under exactly-once a crash before the commit loses the in-memory changes together with the uncommitted input and the
+ * task's state is restored from the changelog; nothing is lost or counted twice.
+ *
+ * <p>Interactive queries call {@link #get} from other threads; every method is synchronized, and callers must treat a
+ * value once {@link #put} as immutable (put a new object instead of changing one), so a query never sees a value half
+ * changed. {@link #all} merges the memory with the inner store without writing anything. Range and prefix scans are not
+ * supported (nothing in streamrec needs them on these stores).
+ *
+ * <p>Bounded: at most {@code maxClean} unchanged values are kept (least recently used first out) and at most
+ * {@code maxDirty} changed ones; past that the changed ones are written to the inner store early.
+ */
+public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
+    private static final Object DELETED = new Object();
+
+    private final KeyValueStore<K, V> inner;
+    private final int maxClean;
+    private final int maxDirty;
+    private final LinkedHashMap<K, V> clean;
+    /** Changed values in the order they were changed; {@link #DELETED} for a delete. */
+    private final LinkedHashMap<K, Object> dirty = new LinkedHashMap<>();
+    /** When the caller only ever puts keys the inner store cannot have yet (fresh sequence numbers). */
+    private final boolean freshKeys;
+    /** Keys put since the last write that the inner store does not have: deleting one needs no inner delete. */
+    private final java.util.HashSet<K> notInInner = new java.util.HashSet<>();
+
+    WriteBehindStore(KeyValueStore<K, V> inner, int maxClean, int maxDirty, boolean freshKeys) {
+        this.inner = inner;
+        this.freshKeys = freshKeys;
+        this.maxClean = maxClean;
+        this.maxDirty = maxDirty;
+        this.clean = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > WriteBehindStore.this.maxClean;
+            }
+        };
+    }
+
+    /** A builder of this store in front of what {@code inner} builds (its caching and logging settings apply). */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner, int maxClean, int maxDirty) {
+        return new Builder<>(inner, maxClean, maxDirty, false);
+    }
+
+    /**
+     * As {@link #builder}, for a log whose writer puts only keys the store never had (increasing sequence numbers
+     * continued from the highest key present at start): an entry put and deleted between two commits then never
+     * reaches the inner store at all.
+     */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> logBuilder(StoreBuilder<KeyValueStore<K, V>> inner, int maxDirty) {
+        return new Builder<>(inner, 0, maxDirty, true);
+    }
+
+    @Override
+    public synchronized void init(StateStoreContext context, StateStore root) {
+        clean.clear();
+        dirty.clear();
+        notInInner.clear();
+        inner.init(context, root);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public synchronized V get(K key) {
+        Object d = dirty.get(key);
+        if (d != null) {
+            return d == DELETED ? null : (V) d;
+        }
+        V v = clean.get(key);
+        if (v == null) {
+            v = inner.get(key);
+            if (v != null) {
+                clean.put(key, v);
+            }
+        }
+        return v;
+    }
+
+    @Override
+    public synchronized void put(K key, V value) {
+        V wasClean = clean.remove(key);
+        if (freshKeys && value != null && wasClean == null && !dirty.containsKey(key)) {
+            notInInner.add(key);
+        }
+        if (value == null && notInInner.remove(key)) {
+            dirty.remove(key);
+            return;
+        }
+        dirty.put(key, value == null ? DELETED : value);
+        if (dirty.size() > maxDirty) {
+            writeDirty();
+        }
+    }
+
+    @Override
+    public synchronized V putIfAbsent(K key, V value) {
+        V old = get(key);
+        if (old == null) {
+            put(key, value);
+        }
+        return old;
+    }
+
+    @Override
+    public synchronized void putAll(List<KeyValue<K, V>> entries) {
+        for (KeyValue<K, V> e : entries) {
+            put(e.key, e.value);
+        }
+    }
+
+    @Override
+    public synchronized V delete(K key) {
+        V old = get(key);
+        put(key, null);
+        return old;
+    }
+
+    /** Writes every changed value to the inner store (its record cache), oldest change first. */
+    @SuppressWarnings("unchecked")
+    private void writeDirty() {
+        for (Map.Entry<K, Object> e : dirty.entrySet()) {
+            if (e.getValue() == DELETED) {
+                inner.delete(e.getKey());
+            } else {
+                V v = (V) e.getValue();
+                inner.put(e.getKey(), v);
+                clean.put(e.getKey(), v);
+            }
+        }
+        dirty.clear();
+        notInInner.clear();
+    }
+
+    @Override
+    public synchronized void flushCache() {
+        writeDirty();
+        if (inner instanceof CachedStateStore<?, ?> c) {
+            c.flushCache();
+        }
+    }
+
+    @Override
+    public synchronized void clearCache() {
+        clean.clear();
+        dirty.clear();
+        notInInner.clear();
+        if (inner instanceof CachedStateStore<?, ?> c) {
+            c.clearCache();
+        }
+    }
+
+    @Override
+    public boolean setFlushListener(CacheFlushListener<K, V> listener, boolean sendOldValues) {
+        return false;
+    }
+
+    @Override
+    public synchronized void flush() {
+        writeDirty();
+        inner.flush();
+    }
+
+    @Override
+    public synchronized void close() {
+        clean.clear();
+        dirty.clear();
+        notInInner.clear();
+        inner.close();
+    }
+
+    /** Every entry: the inner store's, with the changes in memory applied (new keys last, in the order changed). */
+    @Override
+    @SuppressWarnings("unchecked")
+    public synchronized KeyValueIterator<K, V> all() {
+        LinkedHashMap<K, V> merged = new LinkedHashMap<>();
+        try (KeyValueIterator<K, V> it = inner.all()) {
+            while (it.hasNext()) {
+                KeyValue<K, V> kv = it.next();
+                merged.put(kv.key, kv.value);
+            }
+        }
+        for (Map.Entry<K, Object> e : dirty.entrySet()) {
+            if (e.getValue() == DELETED) {
+                merged.remove(e.getKey());
+            } else {
+                merged.put(e.getKey(), (V) e.getValue());
+            }
+        }
+        List<KeyValue<K, V>> list = new ArrayList<>(merged.size());
+        merged.forEach((k, v) -> list.add(KeyValue.pair(k, v)));
+        return new ListIterator<>(list);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> range(K from, K to) {
+        throw new UnsupportedOperationException("range queries are not supported by " + name());
+    }
+
+    @Override
+    public KeyValueIterator<K, V> reverseRange(K from, K to) {
+        throw new UnsupportedOperationException("range queries are not supported by " + name());
+    }
+
+    @Override
+    public KeyValueIterator<K, V> reverseAll() {
+        throw new UnsupportedOperationException("reverse scans are not supported by " + name());
+    }
+
+    @Override
+    public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
+        throw new UnsupportedOperationException("prefix scans are not supported by " + name());
+    }
+
+    @Override
+    public synchronized long approximateNumEntries() {
+        return inner.approximateNumEntries() + dirty.size();
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public boolean persistent() {
+        return inner.persistent();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return inner.isOpen();
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        return inner.query(query, positionBound, config);
+    }
+
+    @Override
+    public Position getPosition() {
+        return inner.getPosition();
+    }
+
+    private static final class ListIterator<K, V> implements KeyValueIterator<K, V> {
+        private final List<KeyValue<K, V>> list;
+        private final Iterator<KeyValue<K, V>> it;
+        private int next;
+
+        ListIterator(List<KeyValue<K, V>> list) {
+            this.list = list;
+            this.it = list.iterator();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return it.hasNext();
+        }
+
+        @Override
+        public KeyValue<K, V> next() {
+            next++;
+            return it.next();
+        }
+
+        @Override
+        public K peekNextKey() {
+            return next < list.size() ? list.get(next).key : null;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class Builder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
+        private final StoreBuilder<KeyValueStore<K, V>> inner;
+        private final int maxClean;
+        private final int maxDirty;
+        private final boolean freshKeys;
+
+        Builder(StoreBuilder<KeyValueStore<K, V>> inner, int maxClean, int maxDirty, boolean freshKeys) {
+            this.inner = inner;
+            this.maxClean = maxClean;
+            this.maxDirty = maxDirty;
+            this.freshKeys = freshKeys;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withCachingEnabled() {
+            inner.withCachingEnabled();
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withCachingDisabled() {
+            inner.withCachingDisabled();
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withLoggingEnabled(Map<String, String> config) {
+            inner.withLoggingEnabled(config);
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withLoggingDisabled() {
+            inner.withLoggingDisabled();
+            return this;
+        }
+
+        @Override
+        public KeyValueStore<K, V> build() {
+            return new WriteBehindStore<>(inner.build(), maxClean, maxDirty, freshKeys);
+        }
+
+        @Override
+        public Map<String, String> logConfig() {
+            return inner.logConfig();
+        }
+
+        @Override
+        public boolean loggingEnabled() {
+            return inner.loggingEnabled();
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+    }
+}
