@@ -111,22 +111,14 @@ class MultiInstanceIT {
             List<String> fromA = ids(json(a, "/items/trending?window=1h&count=20"));
             return !fromA.isEmpty() && fromA.equals(ids(json(b, "/items/trending?window=1h&count=20")));
         });
-        // the popular list needed both instances' partitions: the hot items' partitions of the repartition topic by
-        // itemId (default partitioner, 6 partitions) are owned by a and by b
-        java.util.Set<Integer> owners = new java.util.HashSet<>();
-        JsonNode instances = json(a, "/instances").get("instances");
+        // the hot items' updates went to item partitions (default partitioner, 6 partitions) of both instances' item
+        // sides, yet each instance answers the whole list from its own copy of the global profiles
+        java.util.Set<Integer> partitions = new java.util.HashSet<>();
         for (String item : hot) {
-            int partition = org.apache.kafka.common.utils.Utils.toPositive(
-                    org.apache.kafka.common.utils.Utils.murmur2(item.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 6;
-            for (int i = 0; i < instances.size(); i++) {
-                for (JsonNode tp : instances.get(i).get("activePartitions")) {
-                    if (tp.asText().equals("streamrec-item-events-repartition-" + partition)) {
-                        owners.add(i);
-                    }
-                }
-            }
+            partitions.add(org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(item.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 6);
         }
-        assertEquals(2, owners.size(), "the hot items live on the partitions of one instance only");
+        assertTrue(partitions.size() > 1, "the hot items all live on one item partition: " + partitions);
     }
 
     private static List<String> ids(JsonNode list) {

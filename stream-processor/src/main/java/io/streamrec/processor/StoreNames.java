@@ -2,9 +2,7 @@ package io.streamrec.processor;
 
 /** Names of the state stores the topology keeps; the gateway queries them by these names. */
 public final class StoreNames {
-    /** eventId -> event time, segmented by time so entries older than the horizon fall away (user side). */
-    public static final String DEDUPE = "dedupe-store";
-    /** userId (or sessionId) -> UserState: history, features and long-term items, one value per user (user side). */
+    /** userId (or sessionId) -> UserState: history, features, long-term items and recently seen eventIds, one value per user (user side). */
     public static final String USER_STATE = "user-state-store";
     /** sequence -> ItemSignal: item events waiting for the next combine (user side; empty between drains). */
     public static final String ITEM_PENDING = "item-pending-store";

@@ -38,8 +38,7 @@ import static org.apache.kafka.common.serialization.Serdes.String;
  * streamrec.item-profiles ----------------------------------> item-profiles-store (global: the item read model)
  * streamrec.events (bytes) -> validate --invalid--> streamrec.events.dlq
  *                                      --wrong key--> streamrec.events (re-keyed)
- *                                      -> dedupe [dedupe-store]
- *                                      -> user state: training example (state before the event) -> streamrec.training-examples
+ *                                      -> user state: dedupe (recent eventIds), training example (state before the event) -> streamrec.training-examples
  *                                                     features, long-term items, history, pairs  [user-state-store]
  *                                                     pending item updates (drained each combine interval) [item-pending-store]
  *                                                       -> streamrec.item-updates (one record per item partition)
@@ -97,15 +96,8 @@ public final class StreamrecTopology {
         t.addSink(ValidateProcessor.TO_DLQ, Topics.EVENTS_DLQ, new ByteArraySerializer(), new ByteArraySerializer(), VALIDATE);
         t.addSink(ValidateProcessor.TO_REROUTE, Topics.EVENTS, new StringSerializer(), new ByteArraySerializer(), VALIDATE);
 
-        Duration horizon = config.dedupeHorizon();
-        t.addProcessor(ValidateProcessor.TO_NEXT, () -> new DedupeProcessor(horizon), VALIDATE);
-        t.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(StoreNames.DEDUPE, horizon.multipliedBy(2), horizon, false), String(), Long()),
-                ValidateProcessor.TO_NEXT);
-
         RecommendationState shared = new RecommendationState(config);
-        t.addProcessor(USER_STATE, () -> new UserStateProcessor(config, shared, itemPartitions, ITEM_UPDATES_SINK),
-                ValidateProcessor.TO_NEXT);
+        t.addProcessor(USER_STATE, () -> new UserStateProcessor(config, shared, itemPartitions, ITEM_UPDATES_SINK), VALIDATE);
         t.addStateStore(WriteBehindStore.builder(cached(StoreNames.USER_STATE, Serdes.USER_STATE), USERS_DECODED, USERS_CHANGED), USER_STATE);
         t.addStateStore(WriteBehindStore.logBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PENDING), Long(),
                 Serdes.ITEM_SIGNAL).withCachingEnabled(), PENDING_CHANGED), USER_STATE);

@@ -44,6 +44,26 @@ final class UserFeaturesUpdate {
 
     /** Applies the event to {@code before} (changed in place) or to a new record, and returns it. */
     static UserFeatures apply(UserFeatures before, ClickEvent e, Item item, boolean itemEvent, FeatureSettings s) {
+        return apply(before, e, item, itemEvent, false, s);
+    }
+
+    /**
+     * A copy sharing the field values: every rule here replaces a field's value (new lists, maps, sketches), none is
+     * changed in place, so changing the copy leaves the original as it was.
+     */
+    static UserFeatures copy(UserFeatures f) {
+        UserFeatures c = new UserFeatures();
+        for (int i = 0; i < UserFeatures.getClassSchema().getFields().size(); i++) {
+            c.put(i, f.get(i));
+        }
+        return c;
+    }
+
+    /**
+     * As above; {@code knownItem}: the item is already in the user's distinct-item sketch (and its category in the
+     * category sketch), so the sketches are left as they are (adding a value a HyperLogLog already holds changes nothing).
+     */
+    static UserFeatures apply(UserFeatures before, ClickEvent e, Item item, boolean itemEvent, boolean knownItem, FeatureSettings s) {
         long t = e.getTimestamp();
         // changed in place: the value was just read from the store, and Builder copies would deep-copy it through
         // Avro's default model, whose class loader is not the application's under Quarkus
@@ -60,7 +80,7 @@ final class UserFeaturesUpdate {
 
         String category = item == null ? null : blankToNull(item.getCategory());
         f.setCategoryAffinity(affinity(f.getCategoryAffinity(), category, ref, weight, t, s));
-        if (itemEvent && e.getItemId() != null) {
+        if (itemEvent && e.getItemId() != null && !knownItem) {
             f.setItemSketch(Sketches.add(f.getItemSketch(), e.getItemId(), s.sketchLgK()));
             if (category != null) {
                 f.setCategorySketch(Sketches.add(f.getCategorySketch(), category, s.sketchLgK()));

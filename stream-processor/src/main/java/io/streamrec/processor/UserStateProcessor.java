@@ -5,6 +5,7 @@ import io.streamrec.avro.HistoryEntry;
 import io.streamrec.avro.Item;
 import io.streamrec.avro.ItemProfile;
 import io.streamrec.avro.ItemSignal;
+import io.streamrec.avro.SeenEvent;
 import io.streamrec.avro.UserFeatures;
 import io.streamrec.avro.UserItem;
 import io.streamrec.avro.UserItems;
@@ -32,6 +33,7 @@ import java.util.Map;
  * features, long-term items), read once and written once:
  *
  * <ol>
+ *   <li>an eventId already seen within the horizon stops here ({@link Dedupe});</li>
  *   <li>for a sample of item events, a training example from the state just before the event (point in time: the
  *       event, and other lines of the same order at the same instant, are not known yet);</li>
  *   <li>the engagement features ({@link UserFeaturesUpdate}); every event counts, even one older than the retention;</li>
@@ -59,7 +61,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, UserState> store;
     private ReadOnlyKeyValueStore<String, Item> catalog;
-    private static final UserState EMPTY = new UserState(List.of(), null, List.of());
+    private static final UserState EMPTY = new UserState(List.of(), null, List.of(), List.of());
     private long second = -1;
     private int inSecond;
 
@@ -95,6 +97,12 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         String key = record.key();
         // copy on write: a value in the store is never changed (queries read it from other threads), a new one is put
         UserState before = store.get(key);
+        long id = Dedupe.hash(e.getEventId());
+        long horizon = config.dedupeHorizon().toMillis();
+        List<SeenEvent> seen = before == null ? List.of() : before.getSeen();
+        if (Dedupe.seen(seen, id, e.getTimestamp(), horizon)) {
+            return;
+        }
         boolean itemEvent = rules.isItemEvent(e.getEventType()) && e.getItemId() != null;
         long t = e.getTimestamp();
         if (itemEvent && before != null) {
@@ -103,10 +111,12 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
             maybeExample(key, e, EMPTY);
         }
         Item item = itemEvent ? CatalogProcessor.lookup(catalog, e.getItemId()) : null;
-        UserFeatures features = before == null || before.getFeatures() == null ? null : UserFeatures.newBuilder(before.getFeatures()).build();
-        features = UserFeaturesUpdate.apply(features, e, item, itemEvent, this.features);
-        List<HistoryEntry> history = before == null ? List.of() : before.getHistory();
         List<UserItem> items = before == null ? List.of() : before.getItems();
+        // an item among the user's long-term items is in the distinct-item (and its category in the category) sketch
+        boolean known = itemEvent && contains(items, e.getItemId());
+        UserFeatures features = before == null || before.getFeatures() == null ? null : UserFeaturesUpdate.copy(before.getFeatures());
+        features = UserFeaturesUpdate.apply(features, e, item, itemEvent, known, this.features);
+        List<HistoryEntry> history = before == null ? List.of() : before.getHistory();
         List<WeightedKey> pairs = List.of();
         if (itemEvent) {
             double w = this.features.weight(e.getEventType());
@@ -126,10 +136,19 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
                 history = entries;
             }
         }
-        store.put(key, new UserState(history, features, items));
+        store.put(key, new UserState(history, features, items, Dedupe.add(seen, id, e.getTimestamp(), horizon)));
         if (itemEvent) {
             pending.add(new ItemSignal(e.getItemId(), key, e.getEventType(), t, pairs, e.getRecommendationId()));
         }
+    }
+
+    private static boolean contains(List<UserItem> items, String itemId) {
+        for (UserItem u : items) {
+            if (u.getItemId().equals(itemId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void maybeExample(String key, ClickEvent e, UserState state) {
@@ -172,7 +191,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
                 if (!entries.isEmpty() && entries.get(entries.size() - 1).getTimestamp() < cutoff) {
                     List<HistoryEntry> kept = new ArrayList<>(entries);
                     History.prune(kept, cutoff, config.historyMaxEntries());
-                    changed.add(KeyValue.pair(kv.key, new UserState(kept, kv.value.getFeatures(), kv.value.getItems())));
+                    changed.add(KeyValue.pair(kv.key, new UserState(kept, kv.value.getFeatures(), kv.value.getItems(), kv.value.getSeen())));
                 }
             }
         }

@@ -24,7 +24,7 @@ import java.util.List;
 final class ValidateProcessor implements Processor<byte[], byte[], Object, Object> {
     static final String TO_DLQ = "dlq-sink";
     static final String TO_REROUTE = "reroute-sink";
-    static final String TO_NEXT = "dedupe";
+    static final String TO_NEXT = StreamrecTopology.USER_STATE;
 
     private final EventRules rules;
     private ProcessorContext<Object, Object> context;

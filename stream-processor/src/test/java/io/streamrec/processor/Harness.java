@@ -65,10 +65,12 @@ final class Harness implements AutoCloseable {
         Properties props = StreamrecTopology.toProperties(StreamrecTopology.requiredStreamsConfig());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "features-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, tempStateDir());
         driver = new TopologyTestDriver(StreamrecTopology.build(config, 1), props);
         Properties itemProps = StreamrecTopology.toProperties(StreamrecTopology.requiredStreamsConfig());
         itemProps.put(StreamsConfig.APPLICATION_ID_CONFIG, "features-test-items");
         itemProps.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        itemProps.put(StreamsConfig.STATE_DIR_CONFIG, tempStateDir());
         items = new TopologyTestDriver(StreamrecTopology.buildItemSide(config), itemProps);
         events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
         catalog = driver.createInputTopic(Topics.ITEMS, new StringSerializer(), new ByteArraySerializer());
@@ -194,5 +196,16 @@ final class Harness implements AutoCloseable {
     public void close() {
         driver.close();
         items.close();
+    }
+
+    /** A fresh state directory: the test driver's default (/tmp/kafka-streams) outlives the run. */
+    static String tempStateDir() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("streamrec-test-state");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

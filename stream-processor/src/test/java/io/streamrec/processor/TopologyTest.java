@@ -45,6 +45,7 @@ class TopologyTest {
         Properties props = StreamrecTopology.toProperties(StreamrecTopology.requiredStreamsConfig());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Harness.tempStateDir());
         driver = new TopologyTestDriver(StreamrecTopology.build(config, 1), props);
         events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
         dlq = driver.createOutputTopic(Topics.EVENTS_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
