@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Steady traffic while freshness is measured, so that the probes do not see an idle system: events posted in batches
- * of 10 to the data set's users, and history queries, each at a fixed rate (a late request is sent at once, never
+ * of 10 (of 100 above 2,000 events/s) to the data set's users, and history queries, each at a fixed rate (a late request is sent at once, never
  * skipped; the rates are low enough that it does not fall behind).
  */
 final class BackgroundLoad implements AutoCloseable {
@@ -44,10 +44,12 @@ final class BackgroundLoad implements AutoCloseable {
     }
 
     private void ingestLoop(List<URI> urls, List<String> users, String[] items, String runId) {
-        paced(urls, eventsPerSecond / 10, 17, (k, http, random) -> {
-            StringBuilder sb = new StringBuilder(1600).append('[');
+        // batches of 10 events, or of 100 above 2,000 events/s (the storefront's batching; keeps the request rate sane)
+        int batch = eventsPerSecond > 2000 ? 100 : 10;
+        paced(urls, eventsPerSecond / batch, 17, (k, http, random) -> {
+            StringBuilder sb = new StringBuilder(160 * batch).append('[');
             long now = System.currentTimeMillis();
-            for (int j = 0; j < 10; j++) {
+            for (int j = 0; j < batch; j++) {
                 if (j > 0) {
                     sb.append(',');
                 }
@@ -57,7 +59,7 @@ final class BackgroundLoad implements AutoCloseable {
             sb.append(']');
             boolean ok = http.post("/events", sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).status() == 202;
             if (ok) {
-                eventsAccepted.addAndGet(10);
+                eventsAccepted.addAndGet(batch);
             }
             return ok;
         });

@@ -459,8 +459,10 @@ public final class BenchCommand implements Callable<Integer> {
             List<FreshnessBench.Result> fresh = new ArrayList<>();
             int probes = instances == 1 ? freshnessProbes : Math.max(50, freshnessProbes / 4);
             long budget = Duration.ofSeconds(quick ? 15 : 40).toNanos();
-            // background traffic at a quarter of what the gateways just showed they process, so it loads without flooding
-            double bgEvents = Math.max(20, Math.min(1000, Math.floor(run.steadyEventsPerSecond() / 4 / 10) * 10));
+            // background traffic at half the measured maximum throughput (the in-process topology's, else what the
+            // gateways just showed they process), so freshness is measured under real load, not a trickle
+            double max = topologyRun != null && topologyRun.complete() ? topologyRun.steadyEventsPerSecond() : run.steadyEventsPerSecond();
+            double bgEvents = Math.max(20, Math.floor(max / 2 / 100) * 100);
             try (BackgroundLoad bg = new BackgroundLoad(stack.urls(), users, itemArray, bgEvents, 100, runId + "-" + instances)) {
                 GroupProgress.sleep(1000);
                 fresh.add(FreshnessBench.kafkaBaseline(stack.bootstrap(), kafka.admin(), probes, log));

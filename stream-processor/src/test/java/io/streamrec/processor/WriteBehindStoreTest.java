@@ -1,0 +1,162 @@
+package io.streamrec.processor;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** What reaches the inner store, and when: only at a cache flush (a commit), the last value of each changed key. */
+class WriteBehindStoreTest {
+    /** Calls that changed the inner store: "put k=v" or "delete k". */
+    private final List<String> writes = new ArrayList<>();
+    private KeyValueStore<String, String> innerView;
+
+    @SuppressWarnings("unchecked")
+    private KeyValueStore<String, String> store(boolean log) {
+        KeyValueStore<String, String> real = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("s"), Serdes.String(), Serdes.String())
+                .withLoggingDisabled().build();
+        innerView = real;
+        InvocationHandler counting = (proxy, method, args) -> {
+            if (method.getName().equals("put")) {
+                writes.add("put " + args[0] + "=" + args[1]);
+            } else if (method.getName().equals("delete")) {
+                writes.add("delete " + args[0]);
+            }
+            try {
+                return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        KeyValueStore<String, String> inner = (KeyValueStore<String, String>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{KeyValueStore.class}, counting);
+        StoreBuilder<KeyValueStore<String, String>> fixed = new FixedBuilder(inner);
+        KeyValueStore<String, String> s = log ? WriteBehindStore.logBuilder(fixed, 100).build() : WriteBehindStore.builder(fixed, 2, 100).build();
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        s.init(context.getStateStoreContext(), s);
+        return s;
+    }
+
+    private static void flushCache(KeyValueStore<String, String> s) {
+        ((org.apache.kafka.streams.state.internals.CachedStateStore<?, ?>) s).flushCache();
+    }
+
+    @Test
+    void changesReachTheInnerStoreOnlyAtTheFlushTheLastValueOnce() {
+        KeyValueStore<String, String> s = store(false);
+        s.put("u1", "a");
+        s.put("u1", "b");
+        s.put("u2", "x");
+        assertEquals("b", s.get("u1"));
+        assertEquals(List.of(), writes);
+        assertNull(innerView.get("u1"));
+        flushCache(s);
+        assertEquals(List.of("put u1=b", "put u2=x"), writes);
+        assertEquals("b", innerView.get("u1"));
+        flushCache(s); // nothing changed since
+        assertEquals(2, writes.size());
+        s.delete("u2");
+        assertNull(s.get("u2"));
+        flushCache(s);
+        assertEquals("delete u2", writes.get(2));
+        assertNull(innerView.get("u2"));
+    }
+
+    @Test
+    void allMergesTheInnerStoreWithTheChangesInMemory() {
+        KeyValueStore<String, String> s = store(false);
+        s.put("a", "1");
+        s.put("b", "2");
+        flushCache(s);
+        s.put("b", "3");
+        s.delete("a");
+        s.put("c", "4");
+        List<KeyValue<String, String>> all = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = s.all()) {
+            it.forEachRemaining(all::add);
+        }
+        assertEquals(List.of(KeyValue.pair("b", "3"), KeyValue.pair("c", "4")), all);
+        assertEquals(2, writes.size(), "all() writes nothing");
+    }
+
+    @Test
+    void aLogEntryPutAndDeletedBetweenTwoFlushesNeverReachesTheInnerStore() {
+        KeyValueStore<String, String> s = store(true);
+        s.put("1", "e1");
+        s.put("2", "e2");
+        s.delete("1");
+        flushCache(s);
+        assertEquals(List.of("put 2=e2"), writes);
+        s.delete("2"); // written before: its delete must reach the inner store
+        flushCache(s);
+        assertEquals(List.of("put 2=e2", "delete 2"), writes);
+    }
+
+    @Test
+    void initialisingAgainForgetsWhatWasNotFlushed() {
+        KeyValueStore<String, String> s = store(false);
+        s.put("k", "kept");
+        flushCache(s);
+        s.put("k", "lost");
+        // a task closed dirty and revived: its stores are initialised again over the restored state
+        s.init(new MockProcessorContext<>().getStateStoreContext(), s);
+        assertEquals("kept", s.get("k"));
+    }
+
+    /** Hands out one prebuilt store. */
+    private record FixedBuilder(KeyValueStore<String, String> store) implements StoreBuilder<KeyValueStore<String, String>> {
+        @Override
+        public StoreBuilder<KeyValueStore<String, String>> withCachingEnabled() {
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<String, String>> withCachingDisabled() {
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<String, String>> withLoggingEnabled(Map<String, String> config) {
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<String, String>> withLoggingDisabled() {
+            return this;
+        }
+
+        @Override
+        public KeyValueStore<String, String> build() {
+            return store;
+        }
+
+        @Override
+        public Map<String, String> logConfig() {
+            return Map.of();
+        }
+
+        @Override
+        public boolean loggingEnabled() {
+            return false;
+        }
+
+        @Override
+        public String name() {
+            return store.name();
+        }
+    }
+}
