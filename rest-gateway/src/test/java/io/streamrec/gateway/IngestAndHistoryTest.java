@@ -184,7 +184,7 @@ class IngestAndHistoryTest {
                 .body("state", equalTo("RUNNING"))
                 .body("instances[0].self", equalTo(true))
                 .body("instances[0].activePartitions", org.hamcrest.Matchers.hasItems("streamrec.events-0", "streamrec.events-1", "streamrec.events-2"))
-                .body("instances[0].stores", hasItem("history-store"));
+                .body("instances[0].stores", hasItem("user-state-store"));
         given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString("streamrec_ingest_events"));
         given().get("/q/openapi").then().statusCode(200).body(org.hamcrest.Matchers.containsString("/users/{id}/history"));
         given().contentType(ContentType.JSON).body("").post("/events").then().statusCode(400)

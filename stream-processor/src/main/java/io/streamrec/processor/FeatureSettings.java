@@ -31,7 +31,6 @@ import java.util.Map;
  * @param neighborCandidateBuffer {@value #NEIGHBOR_CANDIDATE_BUFFER}: extra Space-Saving counters beyond top-N (50)
  * @param neighborGapHalfLife     {@value #NEIGHBOR_GAP_HALF_LIFE}: a pair's weight halves per this much time between its two events (1d)
  * @param rankingSize             {@value #RANKING_SIZE}: items kept per popular list per partition, and the most a list answers (100)
- * @param rankingMaxCategories    {@value #RANKING_MAX_CATEGORIES}: per-category popular lists kept per partition (1000)
  * @param trendingBaselines       {@value #TRENDING_BASELINE_PREFIX}{@code <window>}: baseline half-life of each trending
  *                                window (1h: 24h, 24h: 7d, 7d: 28d); the window itself is the recent half-life
  * @param trendingPrior           {@value #TRENDING_PRIOR}: added to both sides of the trending ratio (1)
@@ -54,7 +53,6 @@ public record FeatureSettings(
         int neighborCandidateBuffer,
         Duration neighborGapHalfLife,
         int rankingSize,
-        int rankingMaxCategories,
         Map<String, Duration> trendingBaselines,
         double trendingPrior,
         double trendingMinSupport) {
@@ -75,7 +73,6 @@ public record FeatureSettings(
     public static final String NEIGHBOR_CANDIDATE_BUFFER = "streamrec.neighbors.candidate-buffer";
     public static final String NEIGHBOR_GAP_HALF_LIFE = "streamrec.neighbors.gap-half-life";
     public static final String RANKING_SIZE = "streamrec.rankings.size";
-    public static final String RANKING_MAX_CATEGORIES = "streamrec.rankings.max-categories";
     public static final String TRENDING_BASELINE_PREFIX = "streamrec.trending.baseline.";
     public static final String TRENDING_PRIOR = "streamrec.trending.prior";
     public static final String TRENDING_MIN_SUPPORT = "streamrec.trending.min-support";
@@ -107,7 +104,6 @@ public record FeatureSettings(
         range(errors, NEIGHBOR_CANDIDATE_BUFFER, neighborCandidateBuffer, 0, 10_000);
         positive(errors, NEIGHBOR_GAP_HALF_LIFE, neighborGapHalfLife);
         range(errors, RANKING_SIZE, rankingSize, 1, 10_000);
-        range(errors, RANKING_MAX_CATEGORIES, rankingMaxCategories, 0, 100_000);
         for (String window : TRENDING_WINDOWS.keySet()) {
             Duration baseline = trendingBaselines.get(window);
             if (baseline == null) {
@@ -132,7 +128,7 @@ public record FeatureSettings(
     public static FeatureSettings defaults() {
         return new FeatureSettings(parseWeights(EVENT_WEIGHTS, DEFAULT_EVENT_WEIGHTS), Duration.ofDays(7), 10,
                 Duration.ofMinutes(30), ZoneId.of("UTC"), 10, Duration.ofDays(7), 1, 19, 1, 49,
-                10, 50, 50, Duration.ofDays(1), 100, 1000,
+                10, 50, 50, Duration.ofDays(1), 100,
                 orderedMap("1h", Duration.ofHours(24), "24h", Duration.ofDays(7), "7d", Duration.ofDays(28)), 1, 3);
     }
 
@@ -167,7 +163,6 @@ public record FeatureSettings(
                 ProcessorConfig.integer(props, NEIGHBOR_CANDIDATE_BUFFER, d.neighborCandidateBuffer()),
                 ProcessorConfig.duration(props, NEIGHBOR_GAP_HALF_LIFE, d.neighborGapHalfLife()),
                 ProcessorConfig.integer(props, RANKING_SIZE, d.rankingSize()),
-                ProcessorConfig.integer(props, RANKING_MAX_CATEGORIES, d.rankingMaxCategories()),
                 baselines,
                 number(props, TRENDING_PRIOR, d.trendingPrior()),
                 number(props, TRENDING_MIN_SUPPORT, d.trendingMinSupport()));

@@ -14,7 +14,6 @@ import java.util.Map;
  *                              combined to the item side, one record per item partition (wall clock, 1s); changed
  *                              items' profiles are published after each</
  * @param profileNeighbors      {@value #PROFILE_NEIGHBORS}: neighbors published per direction (50)
- * @param profileNeighborBuffer {@value #PROFILE_NEIGHBOR_BUFFER}: extra Space-Saving counters per direction (50)
  * @param userItemsMax          {@value #USER_ITEMS_MAX}: items remembered per user for repurchase (200)
  * @param historyItems          {@value #HISTORY_ITEMS}: the user's most recent distinct items whose neighbors are candidates (10)
  * @param recencyDecay          {@value #RECENCY_DECAY}: weight factor per step back in the user's history (0.5)
@@ -29,12 +28,13 @@ import java.util.Map;
  * @param hardNegatives         {@value #HARD_NEGATIVES}: best-scored other candidates kept in an example (300: with the
  *                              default max-candidates, the whole list serving scores)
  * @param randomNegatives       {@value #RANDOM_NEGATIVES}: further other candidates kept, drawn at random (0)
- * @param maxExamplesPerSecond  {@value #MAX_EXAMPLES_PER_SECOND}: examples per task and wall-clock second at most (2000)
+ * @param maxExamplesPerSecond  {@value #MAX_EXAMPLES_PER_SECOND}: examples per instance and wall-clock second at most
+ *                              ({@value #DEFAULT_MAX_EXAMPLES_PER_SECOND}; 0 = no limit): an example costs about as much
+ *                              as a recommendation, so this bounds their share of the processing at any event rate
  */
 public record RecommendSettings(
         Duration combineInterval,
         int profileNeighbors,
-        int profileNeighborBuffer,
         int userItemsMax,
         int historyItems,
         double recencyDecay,
@@ -52,7 +52,6 @@ public record RecommendSettings(
 
     public static final String COMBINE_INTERVAL = "streamrec.items.combine-interval";
     public static final String PROFILE_NEIGHBORS = "streamrec.profiles.neighbors";
-    public static final String PROFILE_NEIGHBOR_BUFFER = "streamrec.profiles.neighbor-buffer";
     public static final String USER_ITEMS_MAX = "streamrec.user-items.max";
     public static final String HISTORY_ITEMS = "streamrec.recommend.history-items";
     public static final String RECENCY_DECAY = "streamrec.recommend.recency-decay";
@@ -67,6 +66,7 @@ public record RecommendSettings(
     public static final String HARD_NEGATIVES = "streamrec.training.hard-negatives";
     public static final String RANDOM_NEGATIVES = "streamrec.training.random-negatives";
     public static final String MAX_EXAMPLES_PER_SECOND = "streamrec.training.max-per-second";
+    public static final int DEFAULT_MAX_EXAMPLES_PER_SECOND = 500;
 
     public static final String DEFAULT_SAMPLE_RATES = "view:0.25,click:0.5,add_to_cart:1,purchase:0.5,review:0.25,rating:0.25";
 
@@ -76,7 +76,6 @@ public record RecommendSettings(
             errors.add(COMBINE_INTERVAL + " must be at least 10ms");
         }
         FeatureSettings.range(errors, PROFILE_NEIGHBORS, profileNeighbors, 1, 1000);
-        FeatureSettings.range(errors, PROFILE_NEIGHBOR_BUFFER, profileNeighborBuffer, 0, 10_000);
         FeatureSettings.range(errors, USER_ITEMS_MAX, userItemsMax, 1, 10_000);
         FeatureSettings.range(errors, HISTORY_ITEMS, historyItems, 1, 100);
         if (!(recencyDecay > 0 && recencyDecay <= 1)) {
@@ -107,9 +106,9 @@ public record RecommendSettings(
     }
 
     public static RecommendSettings defaults() {
-        return new RecommendSettings(Duration.ofSeconds(1), 50, 50, 200, 10, 0.5, 2.0, 300, 20, 20, 10,
+        return new RecommendSettings(Duration.ofSeconds(1), 50, 200, 10, 0.5, 2.0, 300, 20, 20, 10,
                 Duration.ofSeconds(10), Duration.ofSeconds(2),
-                FeatureSettings.parseWeights(SAMPLE_RATES, DEFAULT_SAMPLE_RATES), 300, 0, 2000);
+                FeatureSettings.parseWeights(SAMPLE_RATES, DEFAULT_SAMPLE_RATES), 300, 0, DEFAULT_MAX_EXAMPLES_PER_SECOND);
     }
 
     /** Reads the settings above, falling back to the defaults for absent ones. */
@@ -118,7 +117,6 @@ public record RecommendSettings(
         return new RecommendSettings(
                 ProcessorConfig.duration(props, COMBINE_INTERVAL, d.combineInterval()),
                 ProcessorConfig.integer(props, PROFILE_NEIGHBORS, d.profileNeighbors()),
-                ProcessorConfig.integer(props, PROFILE_NEIGHBOR_BUFFER, d.profileNeighborBuffer()),
                 ProcessorConfig.integer(props, USER_ITEMS_MAX, d.userItemsMax()),
                 ProcessorConfig.integer(props, HISTORY_ITEMS, d.historyItems()),
                 FeatureSettings.number(props, RECENCY_DECAY, d.recencyDecay()),
@@ -139,10 +137,5 @@ public record RecommendSettings(
     public double sampleRate(String eventType) {
         Double r = sampleRates.get(eventType);
         return r == null ? 0.0 : r;
-    }
-
-    /** Space-Saving counters kept per item and direction. */
-    public int transitionCapacity() {
-        return profileNeighbors + profileNeighborBuffer;
     }
 }

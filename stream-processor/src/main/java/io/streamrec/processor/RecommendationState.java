@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * What the training-example tasks of one topology share: the decoded-profile cache and the popular/trending index over
  * the global profiles store (the same store object in every task of an instance), so an instance keeps one of each
- * however many tasks it runs.
+ * however many tasks it runs, and the per-second budget of examples.
  */
 final class RecommendationState {
     private final ProcessorConfig config;
@@ -38,5 +38,25 @@ final class RecommendationState {
 
     synchronized ItemIndex index() {
         return index;
+    }
+
+    private long second = -1;
+    private int inSecond;
+
+    /**
+     * Whether one more training example fits in this wall-clock second's budget ({@code max-per-second}, shared by
+     * every task of the instance: the cost is the instance's CPU, however many tasks it runs).
+     */
+    synchronized boolean exampleWithinRate() {
+        int max = config.recommend().maxExamplesPerSecond();
+        if (max == 0) {
+            return true;
+        }
+        long now = System.currentTimeMillis() / 1000;
+        if (now != second) {
+            second = now;
+            inSecond = 0;
+        }
+        return inSecond++ < max;
     }
 }

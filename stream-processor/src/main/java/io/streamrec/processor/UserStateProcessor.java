@@ -62,8 +62,6 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
     private KeyValueStore<String, UserState> store;
     private ReadOnlyKeyValueStore<String, Item> catalog;
     private static final UserState EMPTY = new UserState(List.of(), null, List.of(), List.of());
-    private long second = -1;
-    private int inSecond;
 
     UserStateProcessor(ProcessorConfig config, RecommendationState shared, int itemPartitions, String updatesSink) {
         this.config = config;
@@ -153,7 +151,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
 
     private void maybeExample(String key, ClickEvent e, UserState state) {
         double rate = recommend.sampleRate(e.getEventType());
-        if (rate <= 0 || TrainingExamples.unit(e.getEventId()) >= rate || !withinRate()) {
+        if (rate <= 0 || TrainingExamples.unit(e.getEventId()) >= rate || !shared.exampleWithinRate()) {
             return;
         }
         long t = e.getTimestamp();
@@ -162,18 +160,6 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
                 List.of(), t, t);
         CandidateSet set = shared.generator().generate(ctx, shared.index().snapshot(), id -> true);
         context.forward(new Record<>(key, TrainingExamples.example(e, key, set, recommend), t), TRAINING_SINK);
-    }
-
-    private boolean withinRate() {
-        if (recommend.maxExamplesPerSecond() == 0) {
-            return true;
-        }
-        long now = System.currentTimeMillis() / 1000;
-        if (now != second) {
-            second = now;
-            inSecond = 0;
-        }
-        return inSecond++ < recommend.maxExamplesPerSecond();
     }
 
     private long cutoff() {
