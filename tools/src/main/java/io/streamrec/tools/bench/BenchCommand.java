@@ -57,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
     Integer passThroughSeconds;
 
     @Option(names = "--serve-days", description = "days of data (the last ones) the serving stacks get, processed by the gateways "
-            + "themselves (default: 7; --quick 2)")
+            + "themselves (default: 400, the whole file, so the 1- vs 2-gateway processing rates are measured over 527,761 events; --quick 2)")
     Integer serveDays;
 
     @Option(names = "--catch-up-seconds", description = "longest wait for the gateways to process the serving data (default: 120; --quick 45)")
@@ -130,6 +130,8 @@ public final class BenchCommand implements Callable<Integer> {
     private GroupProgress.Run passThrough1;
     private GroupProgress.Run passThrough2;
     private GroupProgress.Run topologyRun;
+    /** Events per second posted in the background while query latency is measured. */
+    static final double QUERY_BACKGROUND_EVENTS = 1000;
     private InputWriter.Written replayWritten;
     private final Map<Integer, GroupProgress.Run> gatewayRuns = new LinkedHashMap<>();
     private final Map<Integer, List<FreshnessBench.Result>> freshness = new LinkedHashMap<>();
@@ -238,7 +240,7 @@ public final class BenchCommand implements Callable<Integer> {
             passThroughSeconds = quick ? 15 : 30;
         }
         if (serveDays == null) {
-            serveDays = quick ? 2 : 7;
+            serveDays = quick ? 2 : 400;
         }
         if (catchUpSeconds == null) {
             catchUpSeconds = quick ? 45 : 120;
@@ -428,6 +430,7 @@ public final class BenchCommand implements Callable<Integer> {
             // the data set once, ending a minute ago, straight to Kafka; the gateways' own topology processes it
             InputWriter.writeCatalog(stack.bootstrap(), replay.catalog());
             Map<org.apache.kafka.common.TopicPartition, Long> before = kafka.committed(GATEWAY_APP_ID);
+            Map<String, Double> cpuBefore = Footprint.cpuSeconds(stack.pids());
             InputWriter.writeEvents(stack.bootstrap(), replay, 1, replay.shiftMillis(1, System.currentTimeMillis() - 60_000), log,
                     "last " + serveDays + " days of the data set");
             GroupProgress.Run run = kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
@@ -437,6 +440,11 @@ public final class BenchCommand implements Callable<Integer> {
                     run.wallSeconds(), run.steadyEventsPerSecond(), run.complete() ? "" : " (NOT caught up: what follows runs with a backlog)");
             gatewayRuns.put(instances, run);
             phase.put("gatewayThroughput", withoutSamples(run));
+            Map<String, Double> cpuAfter = Footprint.cpuSeconds(stack.pids());
+            Map<String, Double> cpuUsed = new LinkedHashMap<>();
+            cpuAfter.forEach((name, c) -> cpuUsed.put(name, c - cpuBefore.getOrDefault(name, Double.NaN)));
+            log.printf("  CPU seconds used while processing them, per process: %s%n", cpuUsed);
+            phase.put("processingCpuSeconds", cpuUsed);
 
             // query targets: users active in the last 25 days of the data (their history is within the retention)
             Random random = new Random(7);
@@ -495,8 +503,13 @@ public final class BenchCommand implements Callable<Integer> {
             List<LoadSpec.Endpoint> endpoints = endpoints(gw, users, items);
             String target = recommendationsAvailable ? "recommendations" : "history";
             double[] rateArray = rates.stream().mapToDouble(Double::doubleValue).toArray();
-            QueryLatencyBench.Result q = QueryLatencyBench.run(gw, endpoints, target, rateArray, Math.max(1, stepSeconds / 4),
-                    stepSeconds, work, log);
+            // with event processing going on meanwhile, as in a shop: 1,000 events/s posted in the background
+            QueryLatencyBench.Result q;
+            try (BackgroundLoad bg = new BackgroundLoad(stack.urls(), users, itemArray, QUERY_BACKGROUND_EVENTS, 0, runId + "-q-" + instances)) {
+                q = QueryLatencyBench.run(gw, endpoints, target, rateArray, Math.max(1, stepSeconds / 4), stepSeconds, work, log);
+                log.printf("  background during the query steps: %,d events accepted (%,.0f events/s offered)%n",
+                        bg.eventsAccepted(), QUERY_BACKGROUND_EVENTS);
+            }
             latency.add(q);
             phase.put("queryLatency", q);
 

@@ -35,6 +35,27 @@ final class Footprint {
         return -1;
     }
 
+    /**
+     * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s, Linux's
+     * USER_HZ); NaN when unknown.
+     */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state(0) ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime(11) stime(12)
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    static Map<String, Double> cpuSeconds(Map<String, Long> pids) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> out.put(name, cpuSeconds(pid)));
+        return out;
+    }
+
     static Map<String, Long> rss(Map<String, Long> pids) {
         Map<String, Long> out = new LinkedHashMap<>();
         pids.forEach((name, pid) -> out.put(name, rssBytes(pid)));
