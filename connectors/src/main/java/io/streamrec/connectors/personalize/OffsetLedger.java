@@ -55,15 +55,21 @@ final class OffsetLedger {
         }
     }
 
-    /** Offsets safe to commit, for the partitions in {@code assigned} that have any. */
-    Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> assigned) {
+    /**
+     * Offsets safe to commit, from the worker's {@code consumed} offsets (what it handed to put() successfully, including
+     * records it skipped itself, such as those its converter sent to the dead letter queue): a partition with nothing
+     * pending commits what was consumed, one with pending records the offset after its done prefix.
+     */
+    Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> consumed) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        for (TopicPartition tp : assigned) {
+        consumed.forEach((tp, offset) -> {
             Partition p = partitions.get(tp);
-            if (p != null && p.next >= 0) {
+            if (p == null || p.pending.isEmpty()) {
+                out.put(tp, offset);
+            } else if (p.next >= 0) {
                 out.put(tp, new OffsetAndMetadata(p.next));
             }
-        }
+        });
         return out;
     }
 

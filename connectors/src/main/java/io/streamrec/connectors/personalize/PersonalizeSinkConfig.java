@@ -123,25 +123,20 @@ public final class PersonalizeSinkConfig extends AbstractConfig {
      */
     static Map<String, List<String>> crossFieldProblems(Map<?, ?> props) {
         Map<String, List<String>> problems = new LinkedHashMap<>();
-        Map<String, Object> parsed;
-        try {
-            parsed = CONFIG_DEF.parse(props);
-        } catch (ConfigException e) {
-            return problems; // single-setting errors are reported by the validators
-        }
+        // read one by one, so that an invalid value elsewhere (reported by its validator) does not hide these
         List<String> topics = topics(props);
-        String events = (String) parsed.get(EVENTS_TOPIC);
-        String items = (String) parsed.get(ITEMS_TOPIC);
-        String users = (String) parsed.get(USERS_TOPIC);
-        if (topics.contains(events) && ((String) parsed.get(TRACKING_ID)).isBlank()) {
+        String events = stringOrDefault(props, EVENTS_TOPIC);
+        String items = stringOrDefault(props, ITEMS_TOPIC);
+        String users = stringOrDefault(props, USERS_TOPIC);
+        if (topics.contains(events) && stringOrDefault(props, TRACKING_ID).isBlank()) {
             add(problems, TRACKING_ID, "must be set: the connector reads " + events + " and PutEvents needs the event "
                     + "tracker's tracking id");
         }
-        if (topics.contains(items) && ((String) parsed.get(ITEMS_DATASET_ARN)).isBlank()) {
+        if (topics.contains(items) && stringOrDefault(props, ITEMS_DATASET_ARN).isBlank()) {
             add(problems, ITEMS_DATASET_ARN, "must be set: the connector reads " + items + " and PutItems needs the "
                     + "Items dataset ARN");
         }
-        if (topics.contains(users) && ((String) parsed.get(USERS_DATASET_ARN)).isBlank()) {
+        if (topics.contains(users) && stringOrDefault(props, USERS_DATASET_ARN).isBlank()) {
             add(problems, USERS_DATASET_ARN, "must be set: the connector reads " + users + " and PutUsers needs the "
                     + "Users dataset ARN");
         }
@@ -152,6 +147,14 @@ public final class PersonalizeSinkConfig extends AbstractConfig {
             }
         }
         return problems;
+    }
+
+    private static String stringOrDefault(Map<?, ?> props, String name) {
+        Object v = props.get(name);
+        if (v == null) {
+            v = CONFIG_DEF.configKeys().get(name).defaultValue;
+        }
+        return v == null ? "" : v.toString().strip();
     }
 
     private static void add(Map<String, List<String>> problems, String name, String message) {

@@ -221,7 +221,7 @@ public class PersonalizeSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        return ledger.committable(currentOffsets.keySet());
+        return ledger.committable(currentOffsets);
     }
 
     @Override
