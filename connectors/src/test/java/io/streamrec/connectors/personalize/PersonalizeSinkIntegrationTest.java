@@ -62,6 +62,7 @@ class PersonalizeSinkIntegrationTest {
     @BeforeAll
     static void start() {
         connect = new EmbeddedConnectCluster.Builder().name("personalize-it").numWorkers(1).numBrokers(1)
+                .brokerProps(TestEvents.brokerProps())
                 .workerProps(new HashMap<>(Map.of("offset.flush.interval.ms", "500", "plugin.discovery", "service_load")))
                 .build();
         connect.start();
@@ -99,6 +100,8 @@ class PersonalizeSinkIntegrationTest {
         c.put(PersonalizeSinkConfig.USERS_DATASET_ARN, USERS_ARN);
         c.put("personalize.endpoint", personalize.endpoint());
         c.put(PersonalizeSinkConfig.MAX_RETRIES, "2");
+        // one request at a time: the five faults in a row exhaust one batch's retries, so it goes back to Connect
+        c.put(PersonalizeSinkConfig.MAX_IN_FLIGHT, "1");
         c.put(PersonalizeSinkConfig.RETRY_BACKOFF_MS, "5");
         c.put(PersonalizeSinkConfig.RETRY_BACKOFF_MAX_MS, "50");
         return c;
@@ -164,8 +167,8 @@ class PersonalizeSinkIntegrationTest {
                         && personalize.items().size() == 12 && personalize.users().size() == 3, 60_000,
                 () -> "accepted " + personalize.acceptedEventCounts().size() + " of " + events.size() + " events, "
                         + personalize.items().size() + " items, " + personalize.users().size() + " users, " + personalize.requests()
-                        + " requests; violations "
-                        + personalize.violations());
+                        + " requests, " + personalize.faultsServed() + " faults served; violations "
+                        + personalize.violations() + "; status " + status("personalize"));
 
         assertEquals(List.of(), personalize.violations(), "requests that broke the protocol");
         assertEquals(0, personalize.faultsQueued(), "every scripted fault was served");
@@ -247,6 +250,15 @@ class PersonalizeSinkIntegrationTest {
         assertTrue(errors.get(PersonalizeSinkConfig.TRACKING_ID).get(0).contains("must be set"));
         assertTrue(errors.get("topics").toString().contains("streamrec.other"));
         assertTrue(errors.get(PersonalizeSinkConfig.EVENTS_RATE).get(0).contains("1000"));
+    }
+
+    private static String status(String connector) {
+        try {
+            return connect.connectorStatus(connector).tasks().stream()
+                    .map(t -> t.id() + ":" + t.state() + (t.trace() == null ? "" : " " + t.trace())).toList().toString();
+        } catch (RuntimeException e) {
+            return e.toString();
+        }
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -50,6 +50,13 @@ public final class ForkedConnectWorker implements AutoCloseable {
         props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         props.put("listeners", "http://127.0.0.1:" + port);
         props.put("plugin.discovery", "service_load");
+        // a killed worker's connectors and tasks move at once (not after the default 5-minute wait for its return),
+        // and its members of the worker group and of the sink's consumer group expire after 6 s, not 45 s
+        props.put("scheduled.rebalance.max.delay.ms", "0");
+        props.put("session.timeout.ms", "6000");
+        props.put("heartbeat.interval.ms", "2000");
+        props.put("consumer.session.timeout.ms", "6000");
+        props.put("consumer.heartbeat.interval.ms", "2000");
         props.putAll(extra);
         Path file = dir.resolve(name + ".properties");
         StringBuilder text = new StringBuilder();
@@ -58,7 +65,7 @@ public final class ForkedConnectWorker implements AutoCloseable {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path log = dir.resolve(name + ".log");
         Process p = new ProcessBuilder(S3ProxyServer.javaBinary(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath,
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", classpath,
                 "org.apache.kafka.connect.cli.ConnectDistributed", file.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ForkedConnectWorker worker = new ForkedConnectWorker(p, "http://127.0.0.1:" + port, log);
@@ -97,6 +104,15 @@ public final class ForkedConnectWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
+        }
+    }
+
+    /** GET path's body, or the failure, for messages. */
+    public String describe(String path) {
+        try {
+            return get(path).body();
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 

@@ -22,6 +22,16 @@ public final class TestEvents {
     private TestEvents() {
     }
 
+    /**
+     * Broker settings for the tests: the test events carry event times in 2023 as record timestamps, which the default
+     * 7-day retention would delete at its next check, in the middle of a test.
+     */
+    public static java.util.Properties brokerProps() {
+        java.util.Properties p = new java.util.Properties();
+        p.put("log.retention.ms", "-1");
+        return p;
+    }
+
     public static ClickEvent.Builder event(String eventId, String userId, String itemId, String type, long timestamp) {
         return ClickEvent.newBuilder().setEventId(eventId).setUserId(userId).setSessionId(null).setItemId(itemId)
                 .setEventType(type).setTimestamp(timestamp).setImpression(List.of()).setProperties(Map.of());
