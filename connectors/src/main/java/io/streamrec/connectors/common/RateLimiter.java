@@ -3,8 +3,10 @@ package io.streamrec.connectors.common;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket: at most {@code permitsPerSecond} acquisitions per second on average, with a burst of at most one
- * second's worth (and at least one permit). Thread-safe; {@link #acquire()} blocks until a permit is free.
+ * Evenly spaced permits: one every {@code 1 / permitsPerSecond} seconds, with no bursts (a bucket of one), so any
+ * one-second window holds at most {@code permitsPerSecond + 1} acquisitions, which a quota per second needs; a bigger
+ * bucket would let an idle spell's savings add to a full second's rate. Thread-safe; {@link #acquire()} blocks until
+ * the caller's permit is due.
  */
 public final class RateLimiter {
     private final double permitsPerNano;
@@ -23,8 +25,7 @@ public final class RateLimiter {
             throw new IllegalArgumentException("permits per second must be positive and finite, was " + permitsPerSecond);
         }
         this.permitsPerNano = permitsPerSecond / 1e9;
-        // bursts are capped at one second's worth so the one-second quota is never exceeded
-        this.capacity = Math.max(1.0, Math.floor(permitsPerSecond));
+        this.capacity = 1.0;
         this.nanoClock = nanoClock;
         this.sleeper = sleeper;
         this.lastRefill = nanoClock.getAsLong();
