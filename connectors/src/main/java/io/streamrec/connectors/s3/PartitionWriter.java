@@ -37,7 +37,6 @@ final class PartitionWriter {
     private OpenObject open;
     /** A finished object whose upload failed: retried before anything else. */
     private Finished pending;
-    private long uploadedObjects;
 
     private static final class OpenObject {
         final long startOffset;
@@ -110,7 +109,6 @@ final class PartitionWriter {
         if (pending != null) {
             sink.put(pending.key(), pending.body());
             pending = null;
-            uploadedObjects++;
         }
     }
 
@@ -148,13 +146,5 @@ final class PartitionWriter {
             return pending.startOffset();
         }
         return open != null ? open.startOffset : -1;
-    }
-
-    int bufferedRecords() {
-        return open == null ? 0 : open.records;
-    }
-
-    long uploadedObjects() {
-        return uploadedObjects;
     }
 }
