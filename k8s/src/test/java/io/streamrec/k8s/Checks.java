@@ -184,7 +184,8 @@ final class Checks {
 
     static Map<String, String> envValues(Rendered r) {
         Map<String, String> values = new LinkedHashMap<>();
-        r.gatewayEnv().forEach((k, v) -> values.put(k, v.path("value").asText("<from " + v.path("valueFrom").fieldNames().next() + ">")));
+        r.gatewayEnv().forEach((k, v) -> values.put(k, v.has("value") ? v.path("value").asText()
+                : "<from " + String.join(",", (Iterable<String>) () -> v.path("valueFrom").fieldNames()) + ">"));
         return values;
     }
 
