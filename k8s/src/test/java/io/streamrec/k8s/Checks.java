@@ -6,10 +6,8 @@ import io.streamrec.schemas.Topics;
 import io.streamrec.tools.CreateTopicsCommand;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -245,28 +243,11 @@ final class Checks {
         });
         // a setting the code reads without any default must be set somewhere
         code.injected.forEach((key, dflt) -> {
-            if (dflt == null && code.effective(key, file, envValues).isEmpty() && !optional(key)) {
+            if (dflt == null && code.effective(key, file, envValues).isEmpty() && !code.optionalInjected.contains(key)) {
                 problems.add(key + " has no default in the code and is not set");
             }
         });
         return problems;
-    }
-
-    /** {@code @ConfigProperty} injections of {@code Optional<...>} have no default by design. */
-    private static boolean optional(String key) {
-        try {
-            for (var f : java.nio.file.Files.walk(Repo.gatewaySources()).filter(p -> p.toString().endsWith(".java")).toList()) {
-                String src = Files.readString(f);
-                Matcher m = Pattern.compile("@ConfigProperty\\(\\s*name\\s*=\\s*\"" + Pattern.quote(key)
-                        + "\"\\s*\\)\\s*(?:\\n\\s*)*Optional<").matcher(src);
-                if (m.find()) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return false;
     }
 
     private static void collect(Pattern p, String text, Set<String> into) {

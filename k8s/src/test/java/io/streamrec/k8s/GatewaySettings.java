@@ -36,27 +36,38 @@ import java.util.stream.Stream;
  */
 final class GatewaySettings {
     private static final Pattern CONFIG_PROPERTY = Pattern.compile(
-            "@ConfigProperty\\(\\s*name\\s*=\\s*\"([^\"]+)\"(?:\\s*,\\s*defaultValue\\s*=\\s*\"([^\"]*)\")?");
+            "@ConfigProperty\\(\\s*name\\s*=\\s*\"([^\"]+)\"(?:\\s*,\\s*defaultValue\\s*=\\s*\"([^\"]*)\")?\\)\\s*(Optional<)?");
+    private static GatewaySettings cached;
 
     /** The packaged file, without profile-specific ({@code %test.}) entries. */
     final Map<String, String> packaged;
     /** {@code @ConfigProperty} name to its default, null when it has none. */
     final Map<String, String> injected;
+    /** {@code @ConfigProperty} injections of an {@code Optional}: no default by design. */
+    final Set<String> optionalInjected;
     /** The topology's exact names and name prefixes (those ending in a dot). */
     final Set<String> topologyNames;
     final Set<String> topologyPrefixes;
     final Set<String> kafkaClientNames;
 
-    private GatewaySettings(Map<String, String> packaged, Map<String, String> injected, Set<String> topologyNames,
-                            Set<String> topologyPrefixes, Set<String> kafkaClientNames) {
+    private GatewaySettings(Map<String, String> packaged, Map<String, String> injected, Set<String> optionalInjected,
+                            Set<String> topologyNames, Set<String> topologyPrefixes, Set<String> kafkaClientNames) {
         this.packaged = packaged;
         this.injected = injected;
+        this.optionalInjected = optionalInjected;
         this.topologyNames = topologyNames;
         this.topologyPrefixes = topologyPrefixes;
         this.kafkaClientNames = kafkaClientNames;
     }
 
-    static GatewaySettings fromCode() {
+    static synchronized GatewaySettings fromCode() {
+        if (cached == null) {
+            cached = read();
+        }
+        return cached;
+    }
+
+    private static GatewaySettings read() {
         Map<String, String> packaged = new TreeMap<>();
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(Repo.packagedGatewayProperties())) {
@@ -67,11 +78,15 @@ final class GatewaySettings {
         p.stringPropertyNames().stream().filter(n -> !n.startsWith("%")).forEach(n -> packaged.put(n, p.getProperty(n)));
 
         Map<String, String> injected = new TreeMap<>();
+        Set<String> optional = new TreeSet<>();
         try (Stream<Path> files = Files.walk(Repo.gatewaySources())) {
             for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
                 Matcher m = CONFIG_PROPERTY.matcher(Files.readString(f));
                 while (m.find()) {
                     injected.put(m.group(1), m.group(2));
+                    if (m.group(3) != null) {
+                        optional.add(m.group(1));
+                    }
                 }
             }
         } catch (IOException e) {
@@ -101,7 +116,7 @@ final class GatewaySettings {
         clients.addAll(ConsumerConfig.configNames());
         clients.addAll(ProducerConfig.configNames());
         clients.addAll(AdminClientConfig.configNames());
-        return new GatewaySettings(packaged, injected, names, prefixes, clients);
+        return new GatewaySettings(packaged, injected, optional, names, prefixes, clients);
     }
 
     /** Whether the gateway reads a property of this name (so setting it does something). */
