@@ -35,7 +35,7 @@ class BrokenManifestsTest {
     @Test
     void aValueOutsideItsEnumerationIsRejected() throws IOException {
         Rendered broken = renderDevWith("base/kafka/users.yaml", s -> replaceFirst(s, "type: transactionalId", "type: transactionId"));
-        assertEquals(List.of("KafkaUser streamrec-gateway: /spec/authorization/acls/8/resource/type: does not have a value"
+        assertEquals(List.of("KafkaUser streamrec-gateway: /spec/authorization/acls/10/resource/type: does not have a value"
                 + " in the enumeration [\"topic\", \"group\", \"cluster\", \"transactionalId\"]"), Checks.schemas(broken));
     }
 
@@ -66,9 +66,7 @@ class BrokenManifestsTest {
 
     @Test
     void aSettingGivenOnlyAsAnEnvironmentVariableIsReportedAsIgnored() throws IOException {
-        Rendered broken = renderDevWith("base/gateway/statefulset.yaml", s -> replaceFirst(s,
-                "            - name: JAVA_MAX_MEM_RATIO\n",
-                "            - name: STREAMREC_HISTORY_MAX_ENTRIES\n              value: \"50\"\n            - name: JAVA_MAX_MEM_RATIO\n"));
+        Rendered broken = renderDevWith("base/gateway/statefulset.yaml", s -> withEnv(s, "STREAMREC_HISTORY_MAX_ENTRIES", "\"50\""));
         List<String> problems = Checks.settings(broken);
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith("environment variable STREAMREC_HISTORY_MAX_ENTRIES is not read"), problems.get(0));
@@ -88,9 +86,7 @@ class BrokenManifestsTest {
 
     @Test
     void aPlainSecretIsReported() throws IOException {
-        Rendered broken = renderDevWith("base/gateway/statefulset.yaml", s -> replaceFirst(s,
-                "            - name: JAVA_MAX_MEM_RATIO\n",
-                "            - name: KAFKA_PASSWORD\n              value: hunter2\n            - name: JAVA_MAX_MEM_RATIO\n"));
+        Rendered broken = renderDevWith("base/gateway/statefulset.yaml", s -> withEnv(s, "KAFKA_PASSWORD", "hunter2"));
         List<String> problems = Checks.noPlainSecrets(broken);
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).endsWith("KAFKA_PASSWORD is given as a plain value"), problems.get(0));
@@ -126,6 +122,12 @@ class BrokenManifestsTest {
         assertTrue(!after.equals(before), "the edit changed nothing in " + file);
         Files.writeString(f, after);
         return Rendered.render(tmp.resolve("overlays/dev"));
+    }
+
+    /** The StatefulSet with one more environment variable on the gateway container. */
+    private static String withEnv(String statefulSet, String name, String value) {
+        String anchor = "            - name: JAVA_MAX_MEM_RATIO\n";
+        return replaceFirst(statefulSet, anchor, "            - name: " + name + "\n              value: " + value + "\n" + anchor);
     }
 
     private static String replaceFirst(String s, String what, String with) {

@@ -2,6 +2,7 @@ package io.streamrec.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.processor.StreamrecTopology;
 import io.streamrec.schemas.Topics;
 import io.streamrec.tools.CreateTopicsCommand;
 import picocli.CommandLine.Option;
@@ -102,6 +103,13 @@ final class Checks {
             if (!policy.equals(wantPolicy)) {
                 problems.add("topic " + topic + " has cleanup.policy " + policy + ", the code expects " + wantPolicy);
             }
+            // any other setting the code gives the topic (retention of an internal topic, say) must be the same
+            expected.getOrDefault(topic, Map.of()).forEach((key, value) -> {
+                String declaredValue = spec.path("config").path(key).asText(null);
+                if (!key.equals("cleanup.policy") && !value.equals(declaredValue)) {
+                    problems.add("topic " + topic + " has " + key + " " + declaredValue + ", the code sets " + value);
+                }
+            });
         }
         for (String topic : declared.keySet()) {
             if (!used.contains(topic)) {
@@ -155,8 +163,11 @@ final class Checks {
         }
         GatewaySettings s = GatewaySettings.fromCode();
         String applicationId = s.packaged.get("quarkus.kafka-streams.application-id");
-        if (!grants(acls, "group:literal:" + applicationId, "Read")) {
-            problems.add("KafkaUser streamrec-gateway may not Read group " + applicationId + " (the application.id)");
+        // the gateway runs two Kafka Streams applications: the user side and the item side
+        for (String group : List.of(applicationId, StreamrecTopology.itemApplicationId(applicationId))) {
+            if (!grants(acls, "group:literal:" + group, "Read")) {
+                problems.add("KafkaUser streamrec-gateway may not Read group " + group + " (an application.id)");
+            }
         }
         for (String op : List.of("Create", "Read", "Write", "Describe", "Delete", "DescribeConfigs")) {
             if (!grants(acls, "topic:prefix:" + applicationId + "-", op)) {
@@ -198,6 +209,13 @@ final class Checks {
         for (String key : new TreeSet<>(file.stringPropertyNames())) {
             if (!code.reads(key)) {
                 problems.add("config/application.properties sets " + key + ", which the gateway does not read");
+            }
+        }
+        // the item side (ItemSideStreams) copies kafka-streams.*, not the extension's quarkus.kafka-streams.* security
+        for (String key : file.stringPropertyNames()) {
+            if (key.matches("quarkus\\.kafka-streams\\.(security|sasl|ssl)\\..*")) {
+                problems.add(key + " reaches only the user side's Kafka Streams; give it as kafka-streams."
+                        + key.substring("quarkus.kafka-streams.".length()) + " so the item side connects too");
             }
         }
         Set<String> referenced = new TreeSet<>();
