@@ -48,6 +48,22 @@ final class Checks {
         return problems;
     }
 
+    /**
+     * The Strimzi objects as they would be under {@code kafka.strimzi.io/v1}, the version Strimzi 1.0 keeps: moving
+     * up is then a change of apiVersion only.
+     */
+    static List<String> strimziSchemasAsV1(Rendered r) {
+        List<String> problems = new ArrayList<>();
+        for (ObjectNode o : r.objects) {
+            if (!CoreModels.isCore(o)) {
+                ObjectNode v1 = o.deepCopy();
+                v1.put("apiVersion", "kafka.strimzi.io/v1");
+                problems.addAll(strimzi().validate(v1));
+            }
+        }
+        return problems;
+    }
+
     // ------------------------------------------------------------------ topics
 
     /** Every topic name in {@link Topics} (the header constants are not topics). */

@@ -37,6 +37,12 @@ class OverlaysTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
+    void everyStrimziObjectIsAlsoValidAsKafkaStrimziIoV1(String overlay) {
+        assertEquals(List.of(), Checks.strimziSchemasAsV1(Rendered.overlay(overlay)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
     void everyTopicTheCodeUsesExistsAsTheCodeCreatesIt(String overlay) {
         assertEquals(List.of(), Checks.topics(Rendered.overlay(overlay)));
     }
