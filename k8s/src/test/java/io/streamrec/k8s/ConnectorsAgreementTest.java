@@ -66,5 +66,28 @@ class ConnectorsAgreementTest {
             Path source = Repo.root().resolve("connectors/src/main/java").resolve(converter.replace('.', '/') + ".java");
             assertTrue(Files.isRegularFile(source), Rendered.id(c) + ": no converter " + converter);
         }
+        // every setting that is not Connect's own is a name the module defines: its ConfigDefs build names as a
+        // prefix ("s3.", "personalize.") plus a literal, so the part after the prefix appears quoted in its sources
+        StringBuilder sources = new StringBuilder();
+        try (var files = Files.walk(Repo.root().resolve("connectors/src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                sources.append(Files.readString(f));
+            }
+        }
+        for (ObjectNode c : prod.ofKind("KafkaConnector")) {
+            for (String key : (Iterable<String>) () -> c.path("spec").path("config").fieldNames()) {
+                if (CONNECT_OWN.matcher(key).matches()) {
+                    continue;
+                }
+                String rest = key.startsWith("value.converter.") ? key.substring("value.converter.".length())
+                        : key.substring(key.indexOf('.') + 1);
+                assertTrue(sources.indexOf("\"" + rest + "\"") >= 0, Rendered.id(c) + ": the connectors module defines no"
+                        + " setting " + key);
+            }
+        }
     }
+
+    /** Settings Connect itself reads for every connector. */
+    private static final java.util.regex.Pattern CONNECT_OWN = java.util.regex.Pattern.compile(
+            "topics|topics\\.regex|errors\\..*|(key|value|header)\\.converter|transforms.*|predicates.*|consumer\\.override\\..*");
 }

@@ -39,7 +39,11 @@ final class Rendered {
 
     /** Renders a kustomization directory; fails with what is missing when kubectl is not there. */
     static Rendered render(Path dir) {
-        String yaml = kubectlKustomize(dir);
+        return render(dir, System.getProperty("streamrec.kubectl", "kubectl"));
+    }
+
+    static Rendered render(Path dir, String kubectl) {
+        String yaml = kubectlKustomize(kubectl, dir);
         List<ObjectNode> objects = new ArrayList<>();
         try (var parser = YAML.getFactory().createParser(yaml)) {
             var values = YAML.readValues(parser, JsonNode.class);
@@ -55,12 +59,12 @@ final class Rendered {
         return new Rendered(dir, yaml, List.copyOf(objects));
     }
 
-    private static String kubectlKustomize(Path dir) {
+    private static String kubectlKustomize(String kubectl, Path dir) {
         Process p;
         try {
-            p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(false).start();
+            p = new ProcessBuilder(kubectl, "kustomize", dir.toString()).redirectErrorStream(false).start();
         } catch (IOException e) {
-            throw new IllegalStateException("kubectl is not on the PATH (" + e.getMessage() + "). The k8s module renders"
+            throw new IllegalStateException(kubectl + " cannot be run: kubectl is not on the PATH (" + e.getMessage() + "). The k8s module renders"
                     + " its overlays with `kubectl kustomize` (kubectl 1.32 or newer has Kustomize 5.5 built in and works"
                     + " offline; no cluster is needed). Install kubectl on this machine, or build without the k8s module.", e);
         }

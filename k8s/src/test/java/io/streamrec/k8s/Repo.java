@@ -42,6 +42,10 @@ final class Repo {
         String configured = System.getProperty("streamrec.k8s.schemas");
         Path dir = configured != null ? Path.of(configured)
                 : root().getParent().resolve("shared/k8s-schemas/strimzi-0.51.0");
+        return strimziSchemasAt(dir);
+    }
+
+    static Path strimziSchemasAt(Path dir) {
         dir = dir.toAbsolutePath().normalize();
         if (!Files.isRegularFile(dir.resolve("040-Crd-kafka.yaml"))) {
             throw new IllegalStateException("the Strimzi 0.51.0 CustomResourceDefinitions are not at " + dir
