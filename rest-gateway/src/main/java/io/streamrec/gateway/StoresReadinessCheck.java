@@ -11,19 +11,31 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when Kafka Streams is RUNNING and this instance's stores answer (an instance with no partitions is ready: it forwards). */
+/**
+ * Ready only when the user side's Kafka Streams is RUNNING, the item side's is running or rebalancing, and this
+ * instance's stores answer (an instance with no partitions is ready: it forwards).
+ */
 @Readiness
 @ApplicationScoped
 public class StoresReadinessCheck implements HealthCheck {
     @Inject
     KafkaStreams streams;
 
+    @Inject
+    ItemSideStreams itemSide;
+
     @Override
     public HealthCheckResponse call() {
         KafkaStreams.State state = streams.state();
-        var builder = HealthCheckResponse.named("streamrec stores").withData("state", state.name());
+        KafkaStreams.State items = itemSide.state();
+        var builder = HealthCheckResponse.named("streamrec stores").withData("state", state.name())
+                .withData("itemSide", items == null ? "NOT_STARTED" : items.name());
         if (state != KafkaStreams.State.RUNNING) {
             return builder.down().build();
+        }
+        // the item side may rebalance while queries are answered; failed or stopped, item answers would go stale
+        if (items == null || !(items == KafkaStreams.State.RUNNING || items == KafkaStreams.State.REBALANCING)) {
+            return builder.down().withData("reason", "the item side is not running").build();
         }
         boolean ownsPartitions = streams.metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
         if (ownsPartitions) {

@@ -66,7 +66,7 @@ public record RecommendSettings(
     public static final String HARD_NEGATIVES = "streamrec.training.hard-negatives";
     public static final String RANDOM_NEGATIVES = "streamrec.training.random-negatives";
     public static final String MAX_EXAMPLES_PER_SECOND = "streamrec.training.max-per-second";
-    public static final int DEFAULT_MAX_EXAMPLES_PER_SECOND = 500;
+    public static final int DEFAULT_MAX_EXAMPLES_PER_SECOND = 200;
 
     public static final String DEFAULT_SAMPLE_RATES = "view:0.25,click:0.5,add_to_cart:1,purchase:0.5,review:0.25,rating:0.25";
 

@@ -17,6 +17,7 @@ final class RecommendationState {
     private final ProcessorConfig config;
     private CandidateGenerator generator;
     private ItemIndex index;
+    private CachedStore<Item> items;
 
     RecommendationState(ProcessorConfig config) {
         this.config = config;
@@ -25,7 +26,7 @@ final class RecommendationState {
     synchronized void attach(ReadOnlyKeyValueStore<String, ItemProfile> profiles, ReadOnlyKeyValueStore<String, Item> catalog) {
         if (generator == null) {
             ItemProfiles cached = new ItemProfiles(profiles, config.recommend().profileCacheTtl());
-            CachedStore<Item> items = new CachedStore<>(id -> CatalogProcessor.lookup(catalog, id), config.recommend().profileCacheTtl());
+            items = new CachedStore<>(id -> CatalogProcessor.lookup(catalog, id), config.recommend().profileCacheTtl());
             generator = new CandidateGenerator(config.recommend(), config.features(), cached, items);
             index = new ItemIndex(items, config.features(), config.recommend().indexRefresh());
             index.attach(profiles);
@@ -34,6 +35,11 @@ final class RecommendationState {
 
     synchronized CandidateGenerator generator() {
         return generator;
+    }
+
+    /** Catalog entries by id, decoded once per cache time-to-live (the global catalog store is read at most that often). */
+    synchronized CachedStore<Item> catalog() {
+        return items;
     }
 
     synchronized ItemIndex index() {

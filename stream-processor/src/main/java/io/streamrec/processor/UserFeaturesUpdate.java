@@ -79,10 +79,14 @@ final class UserFeaturesUpdate {
         f.setEngagement(Decay.add(f.getEngagement(), ref, weight, t, s.featureHalfLife()));
 
         String category = item == null ? null : blankToNull(item.getCategory());
+        // a category among the user's top categories came from an earlier event, so the sketch already holds it
+        boolean knownCategory = knownItem || inAffinity(f.getCategoryAffinity(), category);
         f.setCategoryAffinity(affinity(f.getCategoryAffinity(), category, ref, weight, t, s));
-        if (itemEvent && e.getItemId() != null && !knownItem) {
-            f.setItemSketch(Sketches.add(f.getItemSketch(), e.getItemId(), s.sketchLgK()));
-            if (category != null) {
+        if (itemEvent && e.getItemId() != null) {
+            if (!knownItem) {
+                f.setItemSketch(Sketches.add(f.getItemSketch(), e.getItemId(), s.sketchLgK()));
+            }
+            if (category != null && !knownCategory) {
                 f.setCategorySketch(Sketches.add(f.getCategorySketch(), category, s.sketchLgK()));
             }
         }
@@ -108,6 +112,18 @@ final class UserFeaturesUpdate {
         if (first || t > f.getLastSeen() + gap || t < f.getFirstSeen() - gap) {
             f.setSessions(f.getSessions() + 1);
         }
+    }
+
+    private static boolean inAffinity(List<WeightedKey> affinity, String category) {
+        if (category == null) {
+            return false;
+        }
+        for (WeightedKey k : affinity) {
+            if (k.getKey().equals(category)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static List<WeightedKey> affinity(List<WeightedKey> before, String category, long ref, double weight, long t, FeatureSettings s) {

@@ -61,6 +61,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, UserState> store;
     private ReadOnlyKeyValueStore<String, Item> catalog;
+    private io.streamrec.recommend.CachedStore<Item> cachedCatalog;
     private static final UserState EMPTY = new UserState(List.of(), null, List.of(), List.of());
 
     UserStateProcessor(ProcessorConfig config, RecommendationState shared, int itemPartitions, String updatesSink) {
@@ -79,6 +80,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         this.catalog = context.getStateStore(StoreNames.ITEMS);
         ReadOnlyKeyValueStore<String, ItemProfile> profiles = context.getStateStore(StoreNames.ITEM_PROFILES);
         shared.attach(profiles, catalog);
+        cachedCatalog = shared.catalog();
         pending.init(context, context.getStateStore(StoreNames.ITEM_PENDING));
         context.schedule(recommend.combineInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             if (pending.drain()) {
@@ -108,7 +110,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         } else if (itemEvent) {
             maybeExample(key, e, EMPTY);
         }
-        Item item = itemEvent ? CatalogProcessor.lookup(catalog, e.getItemId()) : null;
+        Item item = itemEvent ? cachedCatalog.apply(e.getItemId()) : null;
         List<UserItem> items = before == null ? List.of() : before.getItems();
         // an item among the user's long-term items is in the distinct-item (and its category in the category) sketch
         boolean known = itemEvent && contains(items, e.getItemId());
