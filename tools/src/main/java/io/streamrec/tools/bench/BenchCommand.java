@@ -57,10 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
     Integer passThroughSeconds;
 
     @Option(names = "--serve-days", description = "days of data (the last ones) the serving stacks get, processed by the gateways "
-            + "themselves (default: 400, the whole file, so the 1- vs 2-gateway processing rates are measured over 527,761 events; --quick 2)")
+            + "themselves (default: 30, so the 1- vs 2-gateway processing rates are measured over about 60,000 events; --quick 2)")
     Integer serveDays;
 
-    @Option(names = "--catch-up-seconds", description = "longest wait for the gateways to process the serving data (default: 120; --quick 45)")
+    @Option(names = "--catch-up-seconds", description = "longest wait for the gateways to process the serving data (default: 180; --quick 45)")
     Integer catchUpSeconds;
 
     @Option(names = "--instances", split = ",", description = "gateway counts of the serving runs (default: 1,2; --quick 1)")
@@ -240,10 +240,10 @@ public final class BenchCommand implements Callable<Integer> {
             passThroughSeconds = quick ? 15 : 30;
         }
         if (serveDays == null) {
-            serveDays = quick ? 2 : 400;
+            serveDays = quick ? 2 : 30;
         }
         if (catchUpSeconds == null) {
-            catchUpSeconds = quick ? 45 : 120;
+            catchUpSeconds = quick ? 45 : 180;
         }
         if (minEvents == null) {
             minEvents = quick ? 100_000L : 2_000_000L;
