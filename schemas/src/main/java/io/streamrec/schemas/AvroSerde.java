@@ -83,6 +83,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     public AvroSerde(Class<T> type, Schema schema) {
         // the class's own loader: under Quarkus or a plugin loader the thread context loader may not see generated classes
         SpecificData model = new SpecificData(type.getClassLoader());
+        // the generated classes' own encoders and decoders (customEncode/customDecode: plain calls per field, no
+        // generic dispatch); the same bytes, and schema resolution still works (readFieldOrderIfDiff)
+        model.setCustomCoders(true);
         SchemaStore.Cache store = new SchemaStore.Cache();
         store.addSchema(schema);
         for (Schema previous : SchemaHistory.previousVersions(schema.getName())) {
