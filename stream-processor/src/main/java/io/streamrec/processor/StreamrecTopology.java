@@ -160,8 +160,11 @@ public final class StreamrecTopology {
 
     /** Stream threads of the item side by default: its work per interval is small, one thread keeps up. */
     public static final int ITEM_SIDE_THREADS = 1;
-    /** Commit interval of the item side by default: profiles may lag by a few seconds, commits are cheaper for it. */
-    public static final Duration ITEM_SIDE_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Commit interval of the item side by default: it commits right after each publication of the changed profiles
+     * (once per combine interval); this is the fallback.
+     */
+    public static final Duration ITEM_SIDE_COMMIT_INTERVAL = Duration.ofSeconds(5);
 
     /**
      * The item side's Kafka Streams settings, from the user side's: its own application id, its own threads and commit
