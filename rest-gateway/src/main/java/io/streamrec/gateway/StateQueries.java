@@ -165,15 +165,6 @@ public class StateQueries {
         }
     }
 
-    /** Every instance that hosts a partition of the store, this one included when it does. */
-    public java.util.List<HostInfo> instancesOf(String storeName) {
-        KafkaStreams.State state = streams.state();
-        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
-            throw new NotReady("Kafka Streams is " + state);
-        }
-        return streams.streamsMetadataForStore(storeName).stream().map(m -> m.hostInfo()).distinct().toList();
-    }
-
     /**
      * Asks another instance's internal endpoint (never forwarded further); the body on 200, {@link NotReady} on
      * anything else or no answer in time.

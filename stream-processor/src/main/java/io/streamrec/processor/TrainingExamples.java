@@ -13,7 +13,6 @@ import io.streamrec.recommend.Candidate;
 import io.streamrec.recommend.CandidateSet;
 import io.streamrec.recommend.Features;
 import io.streamrec.recommend.UserContext;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -82,16 +81,6 @@ final class TrainingExamples {
 
     /** A uniform number in [0, 1) from a string (FNV-1a, then SplitMix64's finaliser). */
     static double unit(String s) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b;
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 30;
-        h *= 0xbf58476d1ce4e5b9L;
-        h ^= h >>> 27;
-        h *= 0x94d049bb133111ebL;
-        h ^= h >>> 31;
-        return (h >>> 11) * 0x1.0p-53;
+        return (Dedupe.hash(s) >>> 11) * 0x1.0p-53;
     }
 }

@@ -198,7 +198,7 @@ final class Harness implements AutoCloseable {
         items.close();
     }
 
-    /** A fresh state directory: the test driver's default (/tmp/kafka-streams) outlives the run. */
+    /** A fresh state directory: the test driver's default (kafka-streams under the system temp directory) outlives the run. */
     static String tempStateDir() {
         try {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("streamrec-test-state");
