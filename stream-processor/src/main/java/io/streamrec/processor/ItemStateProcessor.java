@@ -2,7 +2,6 @@ package io.streamrec.processor;
 
 import io.streamrec.avro.ItemEventDelta;
 import io.streamrec.avro.ItemProfile;
-import io.streamrec.avro.ItemState;
 import io.streamrec.avro.ItemStats;
 import io.streamrec.avro.ItemUpdate;
 import io.streamrec.avro.ItemUpdates;
@@ -19,10 +18,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,27 +34,15 @@ import java.util.Set;
  * Undirected similarity is the merge of the two directions (each pair is counted once in the later item's backward
  * and once in the earlier item's forward summary).
  *
- * <p>Profiles are published once per combine interval for every item changed since (a wall-clock punctuation, then a
- * commit), not once per update. The store is a {@link WriteBehindStore} (an item's state is encoded once per commit);
- * decoded counters of recently updated items are kept in a bounded map, cleared whenever the task is initialised.
+ * <p>Profiles are published once per publish interval for every item changed since (a wall-clock punctuation, then a
+ * commit), not once per update. The store is a {@link WriteBehindStore} of {@link ItemCounters}: the counters stay
+ * decoded in memory between updates, and an item's state is encoded once per commit, not once per update.
  */
 final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String, ItemProfile> {
-    static final int DECODED_ITEMS = 5_000;
-
     private final FeatureSettings features;
     private final RecommendSettings settings;
-    private KeyValueStore<String, ItemState> store;
+    private KeyValueStore<String, ItemCounters> store;
     private ProcessorContext<String, ItemProfile> context;
-    private final Map<String, Decoded> decoded = new LinkedHashMap<>(DECODED_ITEMS * 2, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Decoded> eldest) {
-            return size() > DECODED_ITEMS;
-        }
-    };
-
-    /** An item's state with its counters as Space-Saving structures. */
-    private record Decoded(ItemState state, SpaceSaving forward, SpaceSaving backward) {
-    }
 
     ItemStateProcessor(ProcessorConfig config) {
         this.features = config.features();
@@ -71,17 +56,16 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
     public void init(ProcessorContext<String, ItemProfile> context) {
         this.context = context;
         this.store = context.getStateStore(StoreNames.ITEM_STATE);
-        decoded.clear(); // a re-initialised task may have restored other contents
-        unpublished.clear();
-        try (KeyValueIterator<String, ItemState> it = store.all()) {
+        unpublished.clear(); // a re-initialised task may have restored other contents
+        try (KeyValueIterator<String, ItemCounters> it = store.all()) {
             while (it.hasNext()) {
-                KeyValue<String, ItemState> kv = it.next();
-                if (kv.value.getUnpublished()) {
+                KeyValue<String, ItemCounters> kv = it.next();
+                if (kv.value.unpublished) {
                     unpublished.add(kv.key);
                 }
             }
         }
-        context.schedule(settings.combineInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+        context.schedule(settings.publishInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             if (publish()) {
                 context.commit();
             }
@@ -98,15 +82,17 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
             return false;
         }
         for (String itemId : unpublished) {
-            Decoded d = decoded(itemId);
-            ItemState state = d.state();
-            ItemProfile p = profile(itemId, state.getStats(), d.forward().heaviestFirst(), d.backward().heaviestFirst(),
-                    state.getAttributed(), features, settings.profileNeighbors());
+            ItemCounters c = store.get(itemId);
+            if (c == null) {
+                continue;
+            }
+            ItemProfile p = profile(itemId, c.stats, c.forwardList(), c.backwardList(), c.attributed, features,
+                    settings.profileNeighbors());
             if (p != null) {
                 context.forward(new Record<>(itemId, p, p.getAsOf()));
             }
-            state.setUnpublished(false);
-            store.put(itemId, state);
+            c.unpublished = false;
+            store.put(itemId, c);
         }
         unpublished.clear();
         return true;
@@ -121,10 +107,12 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
 
     private void apply(ItemUpdate u) {
         String itemId = u.getItemId();
-        Decoded d = decoded(itemId);
-        ItemState state = d.state();
-        ItemStats stats = state.getStats();
+        ItemCounters c = store.get(itemId);
+        if (c == null) {
+            c = new ItemCounters(features.neighborCapacity());
+        }
         if (!u.getEvents().isEmpty()) {
+            ItemStats stats = c.stats;
             List<String> users = new ArrayList<>(u.getEvents().size());
             long attributed = 0;
             for (ItemEventDelta e : u.getEvents()) {
@@ -135,47 +123,23 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
                 }
             }
             stats.setUserSketch(Sketches.addAll(stats.getUserSketch(), users, features.sketchLgK()));
-            state.setStats(stats);
-            state.setAttributed(state.getAttributed() + attributed);
+            c.stats = stats;
+            c.attributed += attributed;
         }
-        if (add(d.forward(), itemId, u.getForward())) {
-            state.setForward(d.forward().heaviestFirst());
-        }
-        if (add(d.backward(), itemId, u.getBackward())) {
-            state.setBackward(d.backward().heaviestFirst());
-        }
-        // the state is changed in place: nothing but this processor reads this store
-        state.setUnpublished(true);
-        store.put(itemId, state);
+        add(c.forward, itemId, u.getForward());
+        add(c.backward, itemId, u.getBackward());
+        // changed in place (nothing but this processor reads this store), put again so the store writes it at the commit
+        c.unpublished = true;
+        store.put(itemId, c);
         unpublished.add(itemId);
     }
 
-    private static boolean add(SpaceSaving counters, String itemId, List<WeightedKey> pairs) {
-        boolean changed = false;
+    private static void add(SpaceSaving counters, String itemId, List<WeightedKey> pairs) {
         for (WeightedKey pair : pairs) {
             if (!pair.getKey().equals(itemId) && pair.getWeight() > 0) {
                 counters.add(pair.getKey(), pair.getWeight());
-                changed = true;
             }
         }
-        return changed;
-    }
-
-    private Decoded decoded(String itemId) {
-        Decoded d = decoded.get(itemId);
-        if (d == null) {
-            ItemState state = store.get(itemId);
-            if (state == null) {
-                state = new ItemState(null, new ArrayList<>(), new ArrayList<>(), 0L, false);
-            }
-            SpaceSaving forward = new SpaceSaving(features.neighborCapacity());
-            state.getForward().forEach(forward::load);
-            SpaceSaving backward = new SpaceSaving(features.neighborCapacity());
-            state.getBackward().forEach(backward::load);
-            d = new Decoded(state, forward, backward);
-            decoded.put(itemId, d);
-        }
-        return d;
     }
 
     /** The published profile of an item; null when it has no statistics yet (pairs arrived before its first event). */

@@ -11,8 +11,9 @@ import java.util.Map;
  * them with their defaults.
  *
  * @param combineInterval       {@value #COMBINE_INTERVAL}: how often each user-side task sends the item updates it
- *                              combined to the item side, one record per item partition (wall clock, 1s); changed
- *                              items' profiles are published after each</
+ *                              combined to the item side, one record per item partition (wall clock, 1s)
+ * @param publishInterval       {@value #PUBLISH_INTERVAL}: how often the item side publishes the profiles of the items
+ *                              changed since, each once however many updates it had, then commits (wall clock, 1s)
  * @param profileNeighbors      {@value #PROFILE_NEIGHBORS}: neighbors published per direction (50)
  * @param userItemsMax          {@value #USER_ITEMS_MAX}: items remembered per user for repurchase (200)
  * @param historyItems          {@value #HISTORY_ITEMS}: the user's most recent distinct items whose neighbors are candidates (10)
@@ -34,6 +35,7 @@ import java.util.Map;
  */
 public record RecommendSettings(
         Duration combineInterval,
+        Duration publishInterval,
         int profileNeighbors,
         int userItemsMax,
         int historyItems,
@@ -51,6 +53,7 @@ public record RecommendSettings(
         int maxExamplesPerSecond) {
 
     public static final String COMBINE_INTERVAL = "streamrec.items.combine-interval";
+    public static final String PUBLISH_INTERVAL = "streamrec.items.publish-interval";
     public static final String PROFILE_NEIGHBORS = "streamrec.profiles.neighbors";
     public static final String USER_ITEMS_MAX = "streamrec.user-items.max";
     public static final String HISTORY_ITEMS = "streamrec.recommend.history-items";
@@ -74,6 +77,9 @@ public record RecommendSettings(
         List<String> errors = new ArrayList<>();
         if (combineInterval.toMillis() < 10) {
             errors.add(COMBINE_INTERVAL + " must be at least 10ms");
+        }
+        if (publishInterval.toMillis() < 10) {
+            errors.add(PUBLISH_INTERVAL + " must be at least 10ms");
         }
         FeatureSettings.range(errors, PROFILE_NEIGHBORS, profileNeighbors, 1, 1000);
         FeatureSettings.range(errors, USER_ITEMS_MAX, userItemsMax, 1, 10_000);
@@ -106,7 +112,7 @@ public record RecommendSettings(
     }
 
     public static RecommendSettings defaults() {
-        return new RecommendSettings(Duration.ofSeconds(1), 50, 200, 10, 0.5, 2.0, 300, 20, 20, 10,
+        return new RecommendSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 50, 200, 10, 0.5, 2.0, 300, 20, 20, 10,
                 Duration.ofSeconds(10), Duration.ofSeconds(2),
                 FeatureSettings.parseWeights(SAMPLE_RATES, DEFAULT_SAMPLE_RATES), 300, 0, DEFAULT_MAX_EXAMPLES_PER_SECOND);
     }
@@ -116,6 +122,7 @@ public record RecommendSettings(
         RecommendSettings d = defaults();
         return new RecommendSettings(
                 ProcessorConfig.duration(props, COMBINE_INTERVAL, d.combineInterval()),
+                ProcessorConfig.duration(props, PUBLISH_INTERVAL, d.publishInterval()),
                 ProcessorConfig.integer(props, PROFILE_NEIGHBORS, d.profileNeighbors()),
                 ProcessorConfig.integer(props, USER_ITEMS_MAX, d.userItemsMax()),
                 ProcessorConfig.integer(props, HISTORY_ITEMS, d.historyItems()),

@@ -98,9 +98,10 @@ public final class StreamrecTopology {
 
         RecommendationState shared = new RecommendationState(config);
         t.addProcessor(USER_STATE, () -> new UserStateProcessor(config, shared, itemPartitions, ITEM_UPDATES_SINK), VALIDATE);
-        t.addStateStore(WriteBehindStore.builder(cached(StoreNames.USER_STATE, Serdes.USER_STATE), USERS_DECODED, USERS_CHANGED), USER_STATE);
+        t.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USER_STATE), String(),
+                Serdes.USER_STATE), USERS_DECODED, USERS_CHANGED), USER_STATE);
         t.addStateStore(WriteBehindStore.logBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PENDING), Long(),
-                Serdes.ITEM_SIGNAL).withCachingEnabled(), PENDING_CHANGED), USER_STATE);
+                Serdes.ITEM_SIGNAL), PENDING_CHANGED), USER_STATE);
         t.addSink(UserStateProcessor.TRAINING_SINK, Topics.TRAINING_EXAMPLES, new StringSerializer(),
                 Serdes.TRAINING_EXAMPLE.serializer(), USER_STATE);
         t.addSink(ITEM_UPDATES_SINK, Topics.ITEM_UPDATES, new IntegerSerializer(), Serdes.ITEM_UPDATES.serializer(),
@@ -113,7 +114,8 @@ public final class StreamrecTopology {
         Topology t = new Topology();
         t.addSource(ITEM_UPDATES_SOURCE, new IntegerDeserializer(), Serdes.ITEM_UPDATES.deserializer(), Topics.ITEM_UPDATES);
         t.addProcessor(ITEM_STATE, () -> new ItemStateProcessor(config), ITEM_UPDATES_SOURCE);
-        t.addStateStore(WriteBehindStore.builder(cached(StoreNames.ITEM_STATE, Serdes.ITEM_STATE), ITEMS_DECODED, ITEMS_CHANGED), ITEM_STATE);
+        t.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_STATE), String(),
+                ItemCounters.serde(config.features().neighborCapacity())), ITEMS_DECODED, ITEMS_CHANGED), ITEM_STATE);
         t.addSink("item-profiles-sink", Topics.ITEM_PROFILES, new StringSerializer(), Serdes.ITEM_PROFILE.serializer(), ITEM_STATE);
         return t;
     }
@@ -139,14 +141,6 @@ public final class StreamrecTopology {
             }
             return Optional.of(Set.of(key));
         }
-    }
-
-    /**
-     * A key-value store with the record cache in front: a hot key written many times between two commits costs one
-     * RocksDB write and one changelog record per commit, not one per event.
-     */
-    private static <V> StoreBuilder<KeyValueStore<String, V>> cached(String name, Serde<V> serde) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), String(), serde).withCachingEnabled();
     }
 
     /** The Kafka Streams settings streamrec relies on; callers add bootstrap servers, application id and server. */

@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A key-value store that keeps decoded values in memory in front of a Kafka Streams store (record cache, changelog,
- * RocksDB) and writes changed values to it only when Kafka Streams flushes its caches, which it does at every commit
+ * A key-value store that keeps decoded values in memory in front of a Kafka Streams store (changelog, RocksDB; a record
+ * cache behind it would only copy the values once more) and writes changed values to it only when Kafka Streams flushes its caches, which it does at every commit
  * before it flushes the producer and commits the transaction ({@code StreamTask.flush}: {@code flushCache()} of every
  * {@link CachedStateStore}, then the record collector). So a value changed by many events between two commits is
  * encoded once, and what is committed is exactly the state after the committed input, as with the record cache itself:
@@ -143,7 +143,7 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
         return old;
     }
 
-    /** Writes every changed value to the inner store (its record cache), oldest change first. */
+    /** Writes every changed value to the inner store, oldest change first. */
     @SuppressWarnings("unchecked")
     private void writeDirty() {
         for (Map.Entry<K, Object> e : dirty.entrySet()) {

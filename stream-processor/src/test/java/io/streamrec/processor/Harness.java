@@ -108,7 +108,10 @@ final class Harness implements AutoCloseable {
         events.pipeInput(EventRules.keyOf(built), Serdes.CLICK_EVENT.serialize(Topics.EVENTS, built), built.getTimestamp());
     }
 
-    /** The combine interval passes on both sides: pending item updates go to the item side, its profiles back to the user side. */
+    /**
+     * The combine interval passes on the user side (pending item updates go to the item side), the publish interval on
+     * the item side (its profiles go back to the user side).
+     */
     void combine() {
         driver.advanceWallClockTime(config.recommend().combineInterval());
         while (!updatesOut.isEmpty()) {
@@ -116,7 +119,7 @@ final class Harness implements AutoCloseable {
             updatesIn.pipeInput(r);
             updateRecords++;
         }
-        items.advanceWallClockTime(config.recommend().combineInterval());
+        items.advanceWallClockTime(config.recommend().publishInterval());
         while (!profilesOut.isEmpty()) {
             profilesIn.pipeInput(profilesOut.readRecord());
         }
@@ -151,8 +154,9 @@ final class Harness implements AutoCloseable {
     }
 
     ItemState itemState(String itemId) {
-        KeyValueStore<String, ItemState> s = items.getKeyValueStore(StoreNames.ITEM_STATE);
-        return s.get(itemId);
+        KeyValueStore<String, ItemCounters> s = items.getKeyValueStore(StoreNames.ITEM_STATE);
+        ItemCounters c = s.get(itemId);
+        return c == null ? null : c.toState();
     }
 
     ItemStats stats(String itemId) {

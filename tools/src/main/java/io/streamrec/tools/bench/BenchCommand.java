@@ -322,12 +322,13 @@ public final class BenchCommand implements Callable<Integer> {
             long shift = replay.shiftMillis(reps, System.currentTimeMillis() - 60_000);
             replayWritten = InputWriter.writeEvents(stack.bootstrap(), replay, reps, shift, log, "replay");
             ThroughputBench.createPassThroughTopic(kafka, 6);
+            java.util.function.DoubleSupplier brokerCpu = () -> Footprint.cpuSeconds(stack.pids().getOrDefault("kafka", -1L));
             passThrough1 = ThroughputBench.run(ThroughputBench.App.PASSTHROUGH, stack.bootstrap(), "bench-passthrough-1",
-                    stateRoot.resolve("passthrough-1"), streamThreads, gatewaySettings, Map.of(), kafka, passThroughSeconds, log);
+                    stateRoot.resolve("passthrough-1"), streamThreads, gatewaySettings, Map.of(), kafka, passThroughSeconds, brokerCpu, log);
             Profiler profiler = profile ? new Profiler(out.resolve("bench-" + runId + "-topology.jfr")) : null;
             try {
                 topologyRun = ThroughputBench.run(ThroughputBench.App.TOPOLOGY, stack.bootstrap(), "bench-topology",
-                        stateRoot.resolve("topology"), streamThreads, gatewaySettings, settings, kafka, maxRunSeconds, log);
+                        stateRoot.resolve("topology"), streamThreads, gatewaySettings, settings, kafka, maxRunSeconds, brokerCpu, log);
             } finally {
                 if (profiler != null) {
                     profiler.close();
@@ -336,7 +337,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             passThrough2 = ThroughputBench.run(ThroughputBench.App.PASSTHROUGH, stack.bootstrap(), "bench-passthrough-2",
-                    stateRoot.resolve("passthrough-2"), streamThreads, gatewaySettings, Map.of(), kafka, passThroughSeconds, log);
+                    stateRoot.resolve("passthrough-2"), streamThreads, gatewaySettings, Map.of(), kafka, passThroughSeconds, brokerCpu, log);
         } finally {
             stack.close();
         }

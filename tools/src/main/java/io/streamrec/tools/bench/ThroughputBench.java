@@ -120,7 +120,8 @@ final class ThroughputBench {
      */
     static GroupProgress.Run run(App app, String bootstrap, String applicationId, Path stateDir, int threads,
                                  Map<String, String> gatewaySettings, Map<String, String> settings, GroupProgress kafka,
-                                 long maxSeconds, PrintStream log) {
+                                 long maxSeconds, java.util.function.DoubleSupplier brokerCpu, PrintStream log) {
+        double brokerBefore = brokerCpu.getAsDouble();
         boolean full = app == App.TOPOLOGY;
         ProcessorConfig processor = ProcessorConfig.from(settings);
         int partitions = kafka.endOffsets(Topics.EVENTS).size();
@@ -168,6 +169,10 @@ final class ThroughputBench {
                     label, m.get("cpu:all"), m.get("cpu:stream-threads"),
                     full ? String.format(java.util.Locale.ROOT, ", item side %.1f s", m.get("cpu:item-side")) : "",
                     Report.num(run.cpuMicrosPerEvent(), 1));
+            double broker = brokerCpu.getAsDouble() - brokerBefore;
+            m.put("cpu:broker", broker);
+            log.printf("  %s: CPU of the broker process in the same time %.1f s, %s us per event committed%n", label, broker,
+                    Report.num(broker * 1e6 / Math.max(1, run.events()), 1));
             log.printf("  %s: records written to Kafka (sinks, repartition, changelogs) %s per event, %s bytes per event%n", label,
                     Report.num(m.getOrDefault("producer-metrics:record-send-total", 0.0) / Math.max(1, run.events()), 2),
                     Report.num(m.getOrDefault("producer-metrics:outgoing-byte-total", 0.0) / Math.max(1, run.events()), 0));

@@ -1,0 +1,68 @@
+package io.streamrec.processor;
+
+import io.streamrec.avro.ItemState;
+import io.streamrec.avro.ItemStats;
+import io.streamrec.avro.NeighborCounter;
+import io.streamrec.schemas.Serdes;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.util.List;
+
+/**
+ * One item's state on the item side as the processor works on it: statistics, the two directions' Space-Saving
+ * counters as live structures, attributed events and the publication mark. Its serde encodes it as the Avro
+ * {@link ItemState} (the counters heaviest first), so the changelog and RocksDB hold exactly what they held before,
+ * and the counters are turned into lists only when the value is written (once per commit, by the
+ * {@link WriteBehindStore} in front of the store), never per update.
+ *
+ * <p>Mutable; owned by one item-side task (nothing else reads the item state store). After changing one, the
+ * processor puts it again so the store knows it changed.
+ */
+final class ItemCounters {
+    ItemStats stats;
+    final SpaceSaving forward;
+    final SpaceSaving backward;
+    long attributed;
+    boolean unpublished;
+
+    ItemCounters(int capacity) {
+        this.forward = new SpaceSaving(capacity);
+        this.backward = new SpaceSaving(capacity);
+    }
+
+    static ItemCounters of(ItemState s, int capacity) {
+        ItemCounters c = new ItemCounters(capacity);
+        c.stats = s.getStats();
+        s.getForward().forEach(c.forward::load);
+        s.getBackward().forEach(c.backward::load);
+        c.attributed = s.getAttributed();
+        c.unpublished = s.getUnpublished();
+        return c;
+    }
+
+    ItemState toState() {
+        return new ItemState(stats, forward.heaviestFirst(), backward.heaviestFirst(), attributed, unpublished);
+    }
+
+    /** The forward counters, heaviest first. */
+    List<NeighborCounter> forwardList() {
+        return forward.heaviestFirst();
+    }
+
+    /** The backward counters, heaviest first. */
+    List<NeighborCounter> backwardList() {
+        return backward.heaviestFirst();
+    }
+
+    /** Encodes as {@link Serdes#ITEM_STATE}; decodes into live counters of the given capacity. */
+    static Serde<ItemCounters> serde(int capacity) {
+        Serializer<ItemCounters> ser = (topic, c) -> c == null ? null : Serdes.ITEM_STATE.serialize(topic, c.toState());
+        Deserializer<ItemCounters> de = (topic, bytes) -> {
+            ItemState s = bytes == null ? null : Serdes.ITEM_STATE.deserialize(topic, bytes);
+            return s == null ? null : of(s, capacity);
+        };
+        return org.apache.kafka.common.serialization.Serdes.serdeFrom(ser, de);
+    }
+}
