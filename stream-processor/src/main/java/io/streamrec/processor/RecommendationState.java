@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * What the training-example tasks of one topology share: the decoded-profile cache and the popular/trending index over
  * the global profiles store (the same store object in every task of an instance), so an instance keeps one of each
- * however many tasks it runs, and the per-second budget of examples.
+ * however many tasks it runs, and the budget of candidate generations for examples.
  */
 final class RecommendationState {
     private final ProcessorConfig config;
@@ -46,23 +46,34 @@ final class RecommendationState {
         return index;
     }
 
-    private long second = -1;
-    private int inSecond;
+    /** Seconds of the per-second budget that may be saved up and spent at once. */
+    static final int BURST_SECONDS = 60;
+    private double tokens = -1;
+    private long refilledAt;
 
     /**
-     * Whether one more training example fits in this wall-clock second's budget ({@code max-per-second}, shared by
-     * every task of the instance: the cost is the instance's CPU, however many tasks it runs).
+     * Whether one more candidate generation for training examples fits the budget ({@code max-per-second}, shared by
+     * every task of the instance: the cost is the instance's CPU, however many tasks it runs). A token bucket: on
+     * average at most that many per second, with up to {@value #BURST_SECONDS} seconds' worth saved up for a burst (a
+     * replay, a sale's first minute) when fewer were used before.
      */
-    synchronized boolean exampleWithinRate() {
+    synchronized boolean generationWithinBudget() {
         int max = config.recommend().maxExamplesPerSecond();
         if (max == 0) {
             return true;
         }
-        long now = System.currentTimeMillis() / 1000;
-        if (now != second) {
-            second = now;
-            inSecond = 0;
+        long now = System.nanoTime();
+        double capacity = (double) max * BURST_SECONDS;
+        if (tokens < 0) {
+            tokens = capacity;
+        } else {
+            tokens = Math.min(capacity, tokens + (now - refilledAt) / 1e9 * max);
         }
-        return inSecond++ < max;
+        refilledAt = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens--;
+        return true;
     }
 }

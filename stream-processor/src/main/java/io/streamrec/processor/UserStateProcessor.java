@@ -33,7 +33,8 @@ import java.util.List;
  * <ol>
  *   <li>an eventId already seen within the horizon stops here ({@link Dedupe});</li>
  *   <li>for a sample of item events, a training example from the state just before the event (point in time: the
- *       event, and other lines of the same order at the same instant, are not known yet);</li>
+ *       event, and other lines of the same order at the same instant, are not known yet; the lines of one order share
+ *       one candidate set, generated for the first of them);</li>
  *   <li>the engagement features ({@link UserFeaturesUpdate}); every event counts, even one older than the retention;</li>
  *   <li>the long-term items ({@link UserItemsUpdate});</li>
  *   <li>the history ({@link History}) and the event's co-occurrence pairs with the user's previous items
@@ -61,6 +62,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
     private ReadOnlyKeyValueStore<String, Item> catalog;
     private io.streamrec.recommend.CachedStore<Item> cachedCatalog;
     private static final UserState EMPTY = new UserState(List.of(), null, List.of(), List.of());
+    private final RecentSets recentSets = new RecentSets();
 
     UserStateProcessor(ProcessorConfig config, RecommendationState shared, int itemPartitions, String updatesSink) {
         this.config = config;
@@ -87,6 +89,33 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
             }
         });
         context.schedule(config.retentionSweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> sweep());
+    }
+
+    /**
+     * The candidate sets of the last few (user, instant) pairs an example was made for: the other lines of an order
+     * reuse their order's set (the same state before the order), so an order costs one candidate generation, not one
+     * per line. A handful of users, since orders of different users may interleave on a partition.
+     */
+    static final class RecentSets {
+        static final int USERS = 16;
+        private record Entry(long timestamp, CandidateSet set) {
+        }
+
+        private final java.util.LinkedHashMap<String, Entry> byUser = new java.util.LinkedHashMap<>(32, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Entry> eldest) {
+                return size() > USERS;
+            }
+        };
+
+        CandidateSet get(String user, long timestamp) {
+            Entry e = byUser.get(user);
+            return e != null && e.timestamp() == timestamp ? e.set() : null;
+        }
+
+        void put(String user, long timestamp, CandidateSet set) {
+            byUser.put(user, new Entry(timestamp, set));
+        }
     }
 
     @Override
@@ -151,14 +180,22 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
 
     private void maybeExample(String key, ClickEvent e, UserState state) {
         double rate = recommend.sampleRate(e.getEventType());
-        if (rate <= 0 || TrainingExamples.unit(e.getEventId()) >= rate || !shared.exampleWithinRate()) {
+        if (rate <= 0 || TrainingExamples.unit(e.getEventId()) >= rate) {
             return;
         }
         long t = e.getTimestamp();
-        UserFeatures f = state.getFeatures();
-        UserContext ctx = new UserContext(key, state.getHistory(), f, new UserItems(state.getItems()),
-                List.of(), t, t);
-        CandidateSet set = shared.generator().generate(ctx, shared.index().snapshot(), id -> true);
+        // the lines of one order (same user, same instant) all see the state before the order: one candidate set for all
+        CandidateSet set = recentSets.get(key, t);
+        if (set == null) {
+            if (!shared.generationWithinBudget()) {
+                return;
+            }
+            UserFeatures f = state.getFeatures();
+            UserContext ctx = new UserContext(key, state.getHistory(), f, new UserItems(state.getItems()),
+                    List.of(), t, t);
+            set = shared.generator().generate(ctx, shared.index().snapshot(), id -> true);
+            recentSets.put(key, t, set);
+        }
         context.forward(new Record<>(key, TrainingExamples.example(e, key, set, recommend), t), TRAINING_SINK);
     }
 

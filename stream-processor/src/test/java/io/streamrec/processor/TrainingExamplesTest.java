@@ -161,6 +161,55 @@ class TrainingExamplesTest {
     }
 
     @Test
+    void theLinesOfOneOrderShareTheCandidateSetOfTheStateBeforeTheOrder() {
+        try (Harness h = harness(Map.of())) {
+            h.send("u1", "a", "purchase", T0);
+            h.send("u1", "b", "purchase", T0 + MIN);
+            h.send("u1", "c", "purchase", T0 + MIN);
+            flush(h);
+            TestOutputTopic<String, TrainingExample> out = examples(h);
+            out.readValuesToList();
+
+            h.sendOnly("u2", "a", "purchase", T0 + 2 * MIN);
+            h.sendOnly("u2", "b", "purchase", T0 + 3 * MIN);
+            h.sendOnly("u2", "c", "purchase", T0 + 3 * MIN);
+            List<TrainingExample> lines = out.readValuesToList().subList(1, 3);
+            assertEquals(List.of("b", "c"), lines.stream().map(TrainingExample::getItemId).toList());
+            TrainingExample b = lines.get(0);
+            TrainingExample c = lines.get(1);
+            assertEquals(b.getCandidateCount(), c.getCandidateCount());
+            for (String item : List.of("b", "c")) {
+                assertEquals(candidate(b, item).getFeatures(), candidate(c, item).getFeatures(),
+                        item + ": both lines see the state before the order, u2's events and all");
+            }
+            assertEquals(1f, feature(candidate(c, "b"), "u_events"), "c's example does not count b, bought at the same instant");
+            assertEquals(1f, candidate(b, "b").getLabel());
+            assertEquals(0f, candidate(b, "c").getLabel());
+            assertEquals(1f, candidate(c, "c").getLabel());
+            assertEquals(0f, candidate(c, "b").getLabel());
+        }
+    }
+
+    @Test
+    void candidateGenerationsForExamplesAreBoundedByATokenBucket() {
+        RecommendationState budget = new RecommendationState(ProcessorConfig.defaults().withRecommend(
+                RecommendSettings.from(Map.of(RecommendSettings.MAX_EXAMPLES_PER_SECOND, "1"))));
+        int granted = 0;
+        for (int i = 0; i < 1_000; i++) {
+            if (budget.generationWithinBudget()) {
+                granted++;
+            }
+        }
+        // a minute's worth saved up at start, then one per second: the loop takes far less than the seconds it would need
+        assertTrue(granted >= RecommendationState.BURST_SECONDS && granted <= RecommendationState.BURST_SECONDS + 5, "granted " + granted);
+        RecommendationState unlimited = new RecommendationState(ProcessorConfig.defaults().withRecommend(
+                RecommendSettings.from(Map.of(RecommendSettings.MAX_EXAMPLES_PER_SECOND, "0"))));
+        for (int i = 0; i < 1_000; i++) {
+            assertTrue(unlimited.generationWithinBudget());
+        }
+    }
+
+    @Test
     void samplingIsPerTypeAndDeterministicByEventId() {
         try (Harness h = harness(Map.of(RecommendSettings.SAMPLE_RATES, "view:0.5,purchase:0"))) {
             int expected = 0;
