@@ -29,11 +29,11 @@ import java.util.Map;
  * @param hardNegatives         {@value #HARD_NEGATIVES}: best-scored other candidates kept in an example (300: with the
  *                              default max-candidates, the whole list serving scores)
  * @param randomNegatives       {@value #RANDOM_NEGATIVES}: further other candidates kept, drawn at random (0)
- * @param maxExamplesPerSecond  {@value #MAX_EXAMPLES_PER_SECOND}: candidate generations for training examples per
- *                              instance and second on average ({@value #DEFAULT_MAX_EXAMPLES_PER_SECOND}; 0 = no limit),
- *                              with up to a minute's worth saved up for bursts; the lines of one order share one
- *                              generation. A generation costs about what a recommendation costs, so this bounds the
- *                              examples' share of the processing at any event rate
+ * @param maxExamplesPerSecond  {@value #MAX_EXAMPLES_PER_SECOND}: training examples per instance and second on average
+ *                              ({@value #DEFAULT_MAX_EXAMPLES_PER_SECOND}; 0 = no limit), with up to ten seconds' worth
+ *                              saved up for bursts: an example costs about what a recommendation costs (the lines of
+ *                              one order share one candidate generation) and writes some 70 KB, so this bounds their
+ *                              share of the processing at any event rate
  */
 public record RecommendSettings(
         Duration combineInterval,

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * What the training-example tasks of one topology share: the decoded-profile cache and the popular/trending index over
  * the global profiles store (the same store object in every task of an instance), so an instance keeps one of each
- * however many tasks it runs, and the budget of candidate generations for examples.
+ * however many tasks it runs, and the budget of training examples.
  */
 final class RecommendationState {
     private final ProcessorConfig config;
@@ -47,17 +47,17 @@ final class RecommendationState {
     }
 
     /** Seconds of the per-second budget that may be saved up and spent at once. */
-    static final int BURST_SECONDS = 60;
+    static final int BURST_SECONDS = 10;
     private double tokens = -1;
     private long refilledAt;
 
     /**
-     * Whether one more candidate generation for training examples fits the budget ({@code max-per-second}, shared by
-     * every task of the instance: the cost is the instance's CPU, however many tasks it runs). A token bucket: on
-     * average at most that many per second, with up to {@value #BURST_SECONDS} seconds' worth saved up for a burst (a
-     * replay, a sale's first minute) when fewer were used before.
+     * Whether one more training example fits the budget ({@code max-per-second}, shared by every task of the instance:
+     * the cost is the instance's CPU and the bytes it writes, however many tasks it runs). A token bucket: on average at
+     * most that many per second, with up to {@value #BURST_SECONDS} seconds' worth saved up for a burst (a replay loaded
+     * in waves, a sale's first seconds) when fewer were used before.
      */
-    synchronized boolean generationWithinBudget() {
+    synchronized boolean exampleWithinBudget() {
         int max = config.recommend().maxExamplesPerSecond();
         if (max == 0) {
             return true;

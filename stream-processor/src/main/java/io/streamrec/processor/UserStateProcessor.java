@@ -34,7 +34,7 @@ import java.util.List;
  *   <li>an eventId already seen within the horizon stops here ({@link Dedupe});</li>
  *   <li>for a sample of item events, a training example from the state just before the event (point in time: the
  *       event, and other lines of the same order at the same instant, are not known yet; the lines of one order share
- *       one candidate set, generated for the first of them);</li>
+ *       one candidate set, generated for the first of them sampled);</li>
  *   <li>the engagement features ({@link UserFeaturesUpdate}); every event counts, even one older than the retention;</li>
  *   <li>the long-term items ({@link UserItemsUpdate});</li>
  *   <li>the history ({@link History}) and the event's co-occurrence pairs with the user's previous items
@@ -183,13 +183,13 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         if (rate <= 0 || TrainingExamples.unit(e.getEventId()) >= rate) {
             return;
         }
+        if (!shared.exampleWithinBudget()) {
+            return;
+        }
         long t = e.getTimestamp();
         // the lines of one order (same user, same instant) all see the state before the order: one candidate set for all
         CandidateSet set = recentSets.get(key, t);
         if (set == null) {
-            if (!shared.generationWithinBudget()) {
-                return;
-            }
             UserFeatures f = state.getFeatures();
             UserContext ctx = new UserContext(key, state.getHistory(), f, new UserItems(state.getItems()),
                     List.of(), t, t);

@@ -191,21 +191,21 @@ class TrainingExamplesTest {
     }
 
     @Test
-    void candidateGenerationsForExamplesAreBoundedByATokenBucket() {
+    void examplesAreBoundedByATokenBucket() {
         RecommendationState budget = new RecommendationState(ProcessorConfig.defaults().withRecommend(
                 RecommendSettings.from(Map.of(RecommendSettings.MAX_EXAMPLES_PER_SECOND, "1"))));
         int granted = 0;
         for (int i = 0; i < 1_000; i++) {
-            if (budget.generationWithinBudget()) {
+            if (budget.exampleWithinBudget()) {
                 granted++;
             }
         }
-        // a minute's worth saved up at start, then one per second: the loop takes far less than the seconds it would need
+        // ten seconds' worth saved up at start, then one per second: the loop takes far less than the seconds it would need
         assertTrue(granted >= RecommendationState.BURST_SECONDS && granted <= RecommendationState.BURST_SECONDS + 5, "granted " + granted);
         RecommendationState unlimited = new RecommendationState(ProcessorConfig.defaults().withRecommend(
                 RecommendSettings.from(Map.of(RecommendSettings.MAX_EXAMPLES_PER_SECOND, "0"))));
         for (int i = 0; i < 1_000; i++) {
-            assertTrue(unlimited.generationWithinBudget());
+            assertTrue(unlimited.exampleWithinBudget());
         }
     }
 
