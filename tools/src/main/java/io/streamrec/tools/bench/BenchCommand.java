@@ -53,6 +53,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "committed by then (default: 120; --quick 30)")
     Integer maxRunSeconds;
 
+    @Option(names = "--warmup-seconds", description = "time bound of a full-topology run before the measured one, in the same JVM, "
+            + "so that the measured run is JIT-compiled as a long-running gateway is; its outputs are emptied before the measured run "
+            + "(default: 60; --quick 10; 0 = none)")
+    Integer warmupSeconds;
+
     @Option(names = "--passthrough-seconds", description = "time bound of each pass-through run (default: 30; --quick 15)")
     Integer passThroughSeconds;
 
@@ -130,6 +135,8 @@ public final class BenchCommand implements Callable<Integer> {
     private GroupProgress.Run passThrough1;
     private GroupProgress.Run passThrough2;
     private GroupProgress.Run topologyRun;
+    /** The full topology run before the measured one (JIT warm-up); null when none. */
+    private GroupProgress.Run topologyWarmUp;
     /** Events per second posted in the background while query latency is measured. */
     static final double QUERY_BACKGROUND_EVENTS = 1000;
     private InputWriter.Written replayWritten;
@@ -166,6 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("minEvents", minEvents);
         settings.put("maxRunSeconds", maxRunSeconds);
         settings.put("passThroughSeconds", passThroughSeconds);
+        settings.put("warmupSeconds", warmupSeconds);
         settings.put("serveDays", serveDays);
         settings.put("catchUpSeconds", catchUpSeconds);
         settings.put("instances", instanceCounts);
@@ -235,6 +243,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (maxRunSeconds == null) {
             maxRunSeconds = quick ? 30 : 120;
+        }
+        if (warmupSeconds == null) {
+            warmupSeconds = quick ? 10 : 60;
         }
         if (passThroughSeconds == null) {
             passThroughSeconds = quick ? 15 : 30;
@@ -325,6 +336,13 @@ public final class BenchCommand implements Callable<Integer> {
             java.util.function.DoubleSupplier brokerCpu = () -> Footprint.cpuSeconds(stack.pids().getOrDefault("kafka", -1L));
             passThrough1 = ThroughputBench.run(ThroughputBench.App.PASSTHROUGH, stack.bootstrap(), "bench-passthrough-1",
                     stateRoot.resolve("passthrough-1"), streamThreads, gatewaySettings, Map.of(), kafka, passThroughSeconds, brokerCpu, log);
+            if (warmupSeconds > 0) {
+                // the JIT compiles the topology's code for a minute or more on 2 cores; a gateway in service has long done so
+                log.printf("  warm-up: the full topology for at most %d s in this JVM (not measured), then its outputs emptied%n", warmupSeconds);
+                topologyWarmUp = ThroughputBench.run(ThroughputBench.App.TOPOLOGY, stack.bootstrap(), "bench-topology-warmup",
+                        stateRoot.resolve("topology-warmup"), streamThreads, gatewaySettings, settings, kafka, warmupSeconds, brokerCpu, log);
+                ThroughputBench.resetOutputs(kafka, kafka.endOffsets(io.streamrec.schemas.Topics.EVENTS).size(), log);
+            }
             Profiler profiler = profile ? new Profiler(out.resolve("bench-" + runId + "-topology.jfr")) : null;
             try {
                 topologyRun = ThroughputBench.run(ThroughputBench.App.TOPOLOGY, stack.bootstrap(), "bench-topology",
@@ -345,6 +363,9 @@ public final class BenchCommand implements Callable<Integer> {
         t.put("repetitions", reps);
         t.put("directProducer", replayWritten);
         t.put("passThroughBefore", withoutSamples(passThrough1));
+        if (topologyWarmUp != null) {
+            t.put("topologyWarmUp", withoutSamples(topologyWarmUp));
+        }
         t.put("topology", withoutSamples(topologyRun));
         t.put("passThroughAfter", withoutSamples(passThrough2));
         t.put("passThroughEventsPerSecond", passThroughRate());
@@ -627,7 +648,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** What {@link BenchSummary} needs, gathered in one value. */
     BenchSummary.Figures figures() {
-        return new BenchSummary.Figures(results, replayWritten, passThrough1, passThrough2, topologyRun, gatewayRuns,
+        return new BenchSummary.Figures(results, replayWritten, passThrough1, passThrough2, topologyRun, topologyWarmUp, gatewayRuns,
                 freshness, latency, ingest, footprint, profileSummary, recommendationsAvailable, recommendationsNote);
     }
 }

@@ -115,6 +115,52 @@ final class ThroughputBench {
     }
 
     /**
+     * Empties what a full-topology run writes and reads back (item updates, item profiles, training examples, the dead
+     * letters) by deleting and re-creating those topics, so that a run after the warm-up starts from the same empty state
+     * as the first would; the input stays.
+     */
+    static void resetOutputs(GroupProgress kafka, int partitions, PrintStream log) {
+        Map<String, Map<String, String>> configs = io.streamrec.tools.CreateTopicsCommand.topicConfigs();
+        List<String> names = List.of(Topics.ITEM_UPDATES, Topics.ITEM_PROFILES, Topics.TRAINING_EXAMPLES, Topics.EVENTS_DLQ);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try {
+            kafka.admin().deleteTopics(names).all().get(30, TimeUnit.SECONDS);
+            while (true) {
+                Set<String> left = new java.util.HashSet<>(kafka.admin().listTopics().names().get(10, TimeUnit.SECONDS));
+                left.retainAll(names);
+                if (left.isEmpty()) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new ToolException("topics not deleted within 60 s: " + left);
+                }
+                Thread.sleep(200);
+            }
+            for (String n : names) {
+                NewTopic topic = new NewTopic(n, partitions, (short) 1).configs(configs.get(n));
+                while (true) {
+                    try {
+                        kafka.admin().createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                        break;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        // no longer listed, but possibly still on its way out for a moment
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) || System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        Thread.sleep(200);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException("interrupted while resetting the output topics");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new ToolException("cannot reset the output topics " + names + ": " + e);
+        }
+        log.printf("  output topics emptied for the measured run: %s%n", names);
+    }
+
+    /**
      * Runs one application over the input until it has committed all of it or {@code maxSeconds} have passed; the state
      * directory is kept for the footprint.
      */
