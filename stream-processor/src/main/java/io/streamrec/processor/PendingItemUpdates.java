@@ -38,11 +38,20 @@ import java.util.Map;
  *
  * <p>Records are routed with the default partitioner's formula (murmur2 of the item id modulo the partition count),
  * so an item always reaches the same item-side task; a record is split when it would hold more than
- * {@code maxItems} items.
+ * {@code maxItems} items or about {@value #MAX_RECORD_BYTES} bytes, and a hot item's update into several of at most
+ * {@value #MAX_PER_UPDATE} events and pairs per direction each, so no record nears the producer's request limit at any
+ * event rate or combine interval.
  */
 final class PendingItemUpdates {
-    /** Items per record at most (a record stays well under the producer's 1 MiB request limit). */
+    /** Items per record at most. */
     static final int MAX_ITEMS = 2_000;
+    /**
+     * Estimated encoded bytes per record at most, well under the producer's 1 MiB request limit whatever the event rate:
+     * a record is closed when the next item would take it past this.
+     */
+    static final int MAX_RECORD_BYTES = 512 * 1024;
+    /** Events, and pairs per direction, per {@link ItemUpdate} at most: a hot item's update is split into several. */
+    static final int MAX_PER_UPDATE = 1_000;
     private final int partitions;
     private final String sink;
     private final int maxItems;
@@ -105,16 +114,23 @@ final class PendingItemUpdates {
             return false;
         }
         List<List<ItemUpdate>> byPartition = new ArrayList<>(partitions);
+        int[] bytes = new int[partitions];
         for (int p = 0; p < partitions; p++) {
             byPartition.add(new ArrayList<>());
         }
         for (Combined c : byItem.values()) {
             int p = partitionOf(c.itemId, partitions);
-            List<ItemUpdate> batch = byPartition.get(p);
-            batch.add(c.toUpdate());
-            if (batch.size() >= maxItems) {
-                send(p, batch, newest);
-                byPartition.set(p, new ArrayList<>());
+            for (ItemUpdate u : c.toUpdates(MAX_PER_UPDATE)) {
+                int size = estimatedBytes(u);
+                List<ItemUpdate> batch = byPartition.get(p);
+                if (!batch.isEmpty() && (batch.size() >= maxItems || bytes[p] + size > MAX_RECORD_BYTES)) {
+                    send(p, batch, newest);
+                    batch = new ArrayList<>();
+                    byPartition.set(p, batch);
+                    bytes[p] = 0;
+                }
+                batch.add(u);
+                bytes[p] += size;
             }
         }
         for (int p = 0; p < partitions; p++) {
@@ -126,6 +142,21 @@ final class PendingItemUpdates {
             log.delete(key);
         }
         return true;
+    }
+
+    /** An upper estimate of an update's Avro encoding: strings' lengths plus a few bytes per field. */
+    static int estimatedBytes(ItemUpdate u) {
+        int n = u.getItemId().length() * 3 + 8;
+        for (ItemEventDelta e : u.getEvents()) {
+            n += e.getEventType().length() + e.getUserKey().length() * 3 + 16;
+        }
+        for (WeightedKey k : u.getForward()) {
+            n += k.getKey().length() * 3 + 12;
+        }
+        for (WeightedKey k : u.getBackward()) {
+            n += k.getKey().length() * 3 + 12;
+        }
+        return n;
     }
 
     private void send(int partition, List<ItemUpdate> items, long timestamp) {
@@ -142,8 +173,28 @@ final class PendingItemUpdates {
             this.itemId = itemId;
         }
 
-        ItemUpdate toUpdate() {
-            return new ItemUpdate(itemId, events, weighted(forward), weighted(backward));
+        /** The update, split into several when it has more than {@code max} events or pairs in a direction. */
+        List<ItemUpdate> toUpdates(int max) {
+            List<WeightedKey> fwd = weighted(forward);
+            List<WeightedKey> bwd = weighted(backward);
+            int parts = Math.max(1, Math.max(ceil(events.size(), max), Math.max(ceil(fwd.size(), max), ceil(bwd.size(), max))));
+            if (parts == 1) {
+                return List.of(new ItemUpdate(itemId, events, fwd, bwd));
+            }
+            List<ItemUpdate> out = new ArrayList<>(parts);
+            for (int i = 0; i < parts; i++) {
+                out.add(new ItemUpdate(itemId, slice(events, i, max), slice(fwd, i, max), slice(bwd, i, max)));
+            }
+            return out;
+        }
+
+        private static int ceil(int n, int max) {
+            return (n + max - 1) / max;
+        }
+
+        private static <T> List<T> slice(List<T> list, int part, int max) {
+            int from = Math.min(list.size(), part * max);
+            return new ArrayList<>(list.subList(from, Math.min(list.size(), from + max)));
         }
 
         private static List<WeightedKey> weighted(Map<String, Double> m) {

@@ -59,6 +59,8 @@ final class Harness implements AutoCloseable {
     private int sequence;
     /** Item-updates records the item side received so far. */
     int updateRecords;
+    /** Encoded size of the largest streamrec.item-updates record so far. */
+    int largestUpdateRecord;
 
     Harness(ProcessorConfig config) {
         this.config = config;
@@ -118,6 +120,7 @@ final class Harness implements AutoCloseable {
             TestRecord<Integer, ItemUpdates> r = updatesOut.readRecord();
             updatesIn.pipeInput(r);
             updateRecords++;
+            largestUpdateRecord = Math.max(largestUpdateRecord, Serdes.ITEM_UPDATES.serialize(Topics.ITEM_UPDATES, r.value()).length);
         }
         items.advanceWallClockTime(config.recommend().publishInterval());
         while (!profilesOut.isEmpty()) {

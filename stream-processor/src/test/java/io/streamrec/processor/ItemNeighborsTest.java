@@ -11,6 +11,7 @@ import java.util.Map;
 import static io.streamrec.processor.Harness.DAY;
 import static io.streamrec.processor.Harness.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Co-occurrence pairs from the user's history, routed to both items' partitions, and their bounded counters. */
 class ItemNeighborsTest {
@@ -88,6 +89,26 @@ class ItemNeighborsTest {
             h.send("u1", "b", "view", T0 + DAY); // late: pairs with a (1 day before), not with c
             assertWeights(Map.of("a", 0.5), h.neighbors("b"));
             assertWeights(Map.of("a", 0.25), h.neighbors("c"));
+        }
+    }
+
+    @Test
+    void aHotItemsUpdatesAreSplitSoNoRecordNearsTheRequestLimit() {
+        try (Harness h = Harness.defaults()) {
+            // one combine interval: 8,000 users each view their own item, then the hot one (long user keys, long ids):
+            // unsplit, the hot item's update alone would be some 1.2 MB
+            String pad = "x".repeat(60);
+            for (int u = 0; u < 8_000; u++) {
+                h.sendOnly("user-" + pad + u, "item-" + pad + u, "view", T0 + u);
+                h.sendOnly("user-" + pad + u, "hot", "view", T0 + u);
+            }
+            h.combine();
+            assertTrue(h.largestUpdateRecord < 600 * 1024, "largest record " + h.largestUpdateRecord + " bytes");
+            assertTrue(h.updateRecords > 6, "the partitions' updates were split: " + h.updateRecords + " records");
+            // nothing lost in the split: every event and every pair reached the item side
+            assertEquals(8_000L, h.stats("hot").getEvents());
+            assertEquals(1.0, h.neighbors("item-" + pad + "7").get("hot"), 1e-6);
+            assertEquals(1.0, h.neighbors("item-" + pad + "7999").get("hot"), 1e-6);
         }
     }
 
