@@ -65,8 +65,10 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
                 }
             }
         }
-        context.schedule(settings.publishInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (publish()) {
+        IntervalBoundary publication = new IntervalBoundary(settings.publishInterval());
+        context.schedule(IntervalBoundary.tick(settings.publishInterval()), PunctuationType.WALL_CLOCK_TIME, now -> {
+            // every task publishes at the same boundaries, then one commit: a state is written once per interval
+            if (publication.passed(now) && publish()) {
                 context.commit();
             }
         });

@@ -156,9 +156,9 @@ public final class StreamrecTopology {
     public static final int ITEM_SIDE_THREADS = 1;
     /**
      * Commit interval of the item side by default: it commits right after each publication of the changed profiles
-     * (once per combine interval); this is the fallback.
+     * (once per publish interval, all tasks at the same boundaries); this is the fallback.
      */
-    public static final Duration ITEM_SIDE_COMMIT_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration ITEM_SIDE_COMMIT_INTERVAL = Duration.ofSeconds(30);
 
     /**
      * The item side's Kafka Streams settings, from the user side's: its own application id, its own threads and commit

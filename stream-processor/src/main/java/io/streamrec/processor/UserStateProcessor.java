@@ -82,9 +82,12 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         shared.attach(profiles, catalog);
         cachedCatalog = shared.catalog();
         pending.init(context, context.getStateStore(StoreNames.ITEM_PENDING));
-        context.schedule(recommend.combineInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (pending.drain()) {
-                // commit now, while the log is empty: drained entries then never reach RocksDB or the changelog
+        IntervalBoundary combine = new IntervalBoundary(recommend.combineInterval());
+        context.schedule(IntervalBoundary.tick(recommend.combineInterval()), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (combine.passed(now)) {
+                pending.drain();
+                // commit now, while the logs of all the thread's tasks are empty (they drain at the same boundaries):
+                // drained entries then never reach RocksDB or the changelog
                 context.commit();
             }
         });
