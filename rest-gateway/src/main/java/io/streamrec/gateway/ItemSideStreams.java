@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * The item side: a second Kafka Streams application in this process ({@code <application-id>-items}), with its own
  * stream threads ({@code streamrec.items.stream-threads}, 1) and commit interval ({@code streamrec.items.commit-interval},
- * 30s; it commits at every publication of the changed profiles, {@code streamrec.items.publish-interval}), so the user
+ * 10s; it commits at every publication of the changed profiles, {@code streamrec.items.publish-interval}), so the user
  * side's threads never wait on item-side work or its commits. It takes the user side's
  * {@code kafka-streams.*} settings (exactly-once, state directory, cache size, ...) and its own application id; no
  * application server, since nothing queries its stores (every item answer comes from the global profiles).
@@ -38,7 +38,7 @@ public class ItemSideStreams {
     @ConfigProperty(name = "streamrec.items.stream-threads", defaultValue = "1")
     int threads;
 
-    @ConfigProperty(name = "streamrec.items.commit-interval", defaultValue = "30s")
+    @ConfigProperty(name = "streamrec.items.commit-interval", defaultValue = "10s")
     String commitIntervalText;
 
     private volatile KafkaStreams streams;

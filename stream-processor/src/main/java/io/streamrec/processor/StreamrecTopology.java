@@ -158,7 +158,7 @@ public final class StreamrecTopology {
      * Commit interval of the item side by default: it commits right after each publication of the changed profiles
      * (once per publish interval, all tasks at the same boundaries); this is the fallback.
      */
-    public static final Duration ITEM_SIDE_COMMIT_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration ITEM_SIDE_COMMIT_INTERVAL = Duration.ofSeconds(10);
 
     /**
      * The item side's Kafka Streams settings, from the user side's: its own application id, its own threads and commit
