@@ -2,13 +2,10 @@ package io.streamrec.processor;
 
 import io.streamrec.avro.ItemState;
 import io.streamrec.avro.ItemStats;
-import io.streamrec.avro.NeighborCounter;
 import io.streamrec.schemas.Serdes;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-
-import java.util.List;
 
 /**
  * One item's state on the item side as the processor works on it: statistics, the two directions' Space-Saving
@@ -44,16 +41,6 @@ final class ItemCounters {
 
     ItemState toState() {
         return new ItemState(stats, forward.heaviestFirst(), backward.heaviestFirst(), attributed, unpublished);
-    }
-
-    /** The forward counters, heaviest first. */
-    List<NeighborCounter> forwardList() {
-        return forward.heaviestFirst();
-    }
-
-    /** The backward counters, heaviest first. */
-    List<NeighborCounter> backwardList() {
-        return backward.heaviestFirst();
     }
 
     /** Encodes as {@link Serdes#ITEM_STATE}; decodes into live counters of the given capacity. */

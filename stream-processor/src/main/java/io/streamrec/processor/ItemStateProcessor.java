@@ -88,7 +88,7 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
             if (c == null) {
                 continue;
             }
-            ItemProfile p = profile(itemId, c.stats, c.forwardList(), c.backwardList(), c.attributed, features,
+            ItemProfile p = profile(itemId, c.stats, c.forward.heaviestFirst(), c.backward.heaviestFirst(), c.attributed, features,
                     settings.profileNeighbors());
             if (p != null) {
                 context.forward(new Record<>(itemId, p, p.getAsOf()));
