@@ -6,11 +6,14 @@ import io.streamrec.schemas.Serdes;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.datasketches.hll.HllSketch;
+
+import java.util.List;
 
 /**
  * One item's state on the item side as the processor works on it: statistics, the two directions' Space-Saving
  * counters as live structures, attributed events and the publication mark. Its serde encodes it as the Avro
- * {@link ItemState} (the counters heaviest first), so the changelog and RocksDB hold exactly what they held before,
+ * {@link ItemState} (the counters unsorted), so the changelog and RocksDB hold exactly what they held before,
  * and the counters are turned into lists only when the value is written (once per commit, by the
  * {@link WriteBehindStore} in front of the store), never per update.
  *
@@ -23,6 +26,11 @@ final class ItemCounters {
     final SpaceSaving backward;
     long attributed;
     boolean unpublished;
+    /**
+     * The unique-user sketch, live: decoded from the statistics at the first update after loading, encoded back into
+     * them only when the state is written; null until then (the statistics' bytes are current).
+     */
+    private HllSketch users;
 
     ItemCounters(int capacity) {
         this.forward = new SpaceSaving(capacity);
@@ -39,8 +47,26 @@ final class ItemCounters {
         return c;
     }
 
+    /** Adds users to the unique-user sketch (in place; no encoding per update). */
+    void addUsers(List<String> keys, int lgK) {
+        if (users == null) {
+            users = Sketches.open(stats.getUserSketch(), lgK);
+        }
+        for (String k : keys) {
+            users.update(k);
+        }
+    }
+
+    /** The estimated number of unique users. */
+    long uniqueUsers() {
+        return users == null ? Sketches.estimate(stats.getUserSketch()) : Math.round(users.getEstimate());
+    }
+
     ItemState toState() {
-        return new ItemState(stats, forward.heaviestFirst(), backward.heaviestFirst(), attributed, unpublished);
+        if (users != null) {
+            stats.setUserSketch(Sketches.encode(users));
+        }
+        return new ItemState(stats, forward.counters(), backward.counters(), attributed, unpublished);
     }
 
     /** Encodes as {@link Serdes#ITEM_STATE}; decodes into live counters of the given capacity. */

@@ -5,7 +5,6 @@ import io.streamrec.avro.ItemProfile;
 import io.streamrec.avro.ItemStats;
 import io.streamrec.avro.ItemUpdate;
 import io.streamrec.avro.ItemUpdates;
-import io.streamrec.avro.NeighborCounter;
 import io.streamrec.avro.WeightedKey;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -17,7 +16,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -88,8 +86,7 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
             if (c == null) {
                 continue;
             }
-            ItemProfile p = profile(itemId, c.stats, c.forward.heaviestFirst(), c.backward.heaviestFirst(), c.attributed, features,
-                    settings.profileNeighbors());
+            ItemProfile p = profile(itemId, c, features, settings.profileNeighbors());
             if (p != null) {
                 context.forward(new Record<>(itemId, p, p.getAsOf()));
             }
@@ -124,8 +121,8 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
                     attributed++;
                 }
             }
-            stats.setUserSketch(Sketches.addAll(stats.getUserSketch(), users, features.sketchLgK()));
             c.stats = stats;
+            c.addUsers(users, features.sketchLgK());
             c.attributed += attributed;
         }
         add(c.forward, itemId, u.getForward());
@@ -145,8 +142,8 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
     }
 
     /** The published profile of an item; null when it has no statistics yet (pairs arrived before its first event). */
-    static ItemProfile profile(String itemId, ItemStats s, List<NeighborCounter> forward, List<NeighborCounter> backward,
-                               long attributed, FeatureSettings f, int neighbors) {
+    static ItemProfile profile(String itemId, ItemCounters c, FeatureSettings f, int neighbors) {
+        ItemStats s = c.stats;
         if (s == null) {
             return null;
         }
@@ -161,29 +158,16 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
                 .setCarts(s.getCarts())
                 .setPurchases(s.getPurchases())
                 .setWeightedEvents(s.getWeightedEvents())
-                .setUniqueUsers(Sketches.estimate(s.getUserSketch()))
+                .setUniqueUsers(c.uniqueUsers())
                 .setPopularity(Decay.value(s.getDecayed(), f.popularityHalfLife()))
                 .setTrendRecent(Decay.value(s.getDecayed(), trendWindow))
                 .setTrendBaseline(Decay.value(s.getDecayed(), f.trendingBaselines().get("24h")))
                 .setCtr(ItemFormulas.ctr(s, f))
                 .setConversion(ItemFormulas.conversion(s, f))
-                .setAttributedEvents(attributed)
+                .setAttributedEvents(c.attributed)
                 .setDecayed(s.getDecayed())
-                .setForward(top(forward, neighbors))
-                .setBackward(top(backward, neighbors))
+                .setForward(c.forward.top(neighbors))
+                .setBackward(c.backward.top(neighbors))
                 .build();
-    }
-
-    /** The heaviest counters by the weight they certainly accumulated (Space-Saving: weight - error). */
-    static List<WeightedKey> top(List<NeighborCounter> counters, int n) {
-        List<WeightedKey> out = new ArrayList<>(counters.size());
-        for (NeighborCounter c : counters) {
-            double w = c.getWeight() - c.getError();
-            if (w > 0) {
-                out.add(new WeightedKey(c.getItemId(), w));
-            }
-        }
-        out.sort(Comparator.comparingDouble(WeightedKey::getWeight).reversed().thenComparing(WeightedKey::getKey));
-        return out.size() > n ? new ArrayList<>(out.subList(0, n)) : out;
     }
 }

@@ -18,18 +18,28 @@ public final class Sketches {
 
     /** The sketch with {@code value} added; a null sketch starts a new one with {@code lgK}. */
     public static ByteBuffer add(ByteBuffer sketch, String value, int lgK) {
-        HllSketch hll = sketch == null ? new HllSketch(lgK, TgtHllType.HLL_4) : HllSketch.heapify(Memory.wrap(bytes(sketch)));
+        HllSketch hll = open(sketch, lgK);
         hll.update(value);
-        return ByteBuffer.wrap(hll.toCompactByteArray());
+        return encode(hll);
     }
 
     /** The sketch with every value added (one decode and one encode however many values); null sketch: a new one. */
     public static ByteBuffer addAll(ByteBuffer sketch, Iterable<String> values, int lgK) {
-        HllSketch hll = sketch == null ? new HllSketch(lgK, TgtHllType.HLL_4) : HllSketch.heapify(Memory.wrap(bytes(sketch)));
+        HllSketch hll = open(sketch, lgK);
         for (String v : values) {
             hll.update(v);
         }
-        return ByteBuffer.wrap(hll.toCompactByteArray());
+        return encode(hll);
+    }
+
+    /** A live sketch to add to in place: decoded from {@code sketch}, or a new one with {@code lgK} when null. */
+    public static HllSketch open(ByteBuffer sketch, int lgK) {
+        return sketch == null ? new HllSketch(lgK, TgtHllType.HLL_4) : HllSketch.heapify(Memory.wrap(bytes(sketch)));
+    }
+
+    /** A live sketch's compact encoding, as {@link #add} stores it. */
+    public static ByteBuffer encode(HllSketch sketch) {
+        return ByteBuffer.wrap(sketch.toCompactByteArray());
     }
 
     /** The estimated number of distinct values, rounded; 0 for no sketch. */

@@ -1,6 +1,7 @@
 package io.streamrec.processor;
 
 import io.streamrec.avro.NeighborCounter;
+import io.streamrec.avro.WeightedKey;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
  *
  * <p>Counters are mutable, in a hash map by id and an array list: adding to a counter that exists (the common case) is
  * one lookup; the lightest counter is searched for (a scan of the list, at most {@code capacity}) only when a new
- * neighbor must take one over; the sorted list is built at most once per change.
+ * neighbor must take one over; the counters are sorted only for a publication ({@link #top}), and stored unsorted.
  * Not thread-safe: one item-side task owns it.
  */
 final class SpaceSaving {
@@ -34,18 +35,10 @@ final class SpaceSaving {
         }
     }
 
-    /** Heaviest first, ties by id; on the live counters, without boxing. */
-    private static int heavierFirst(Counter a, Counter b) {
-        int c = Double.compare(b.weight, a.weight);
-        return c != 0 ? c : a.itemId.compareTo(b.itemId);
-    }
-
     private final int capacity;
     private final Map<String, Counter> byId;
     /** The same counters in an array list, for the scan for the lightest (cheaper than iterating the map). */
     private final List<Counter> counters;
-    /** {@link #heaviestFirst()} as last built; null when a counter changed since. */
-    private List<NeighborCounter> sorted;
 
     SpaceSaving(int capacity) {
         this.capacity = capacity;
@@ -64,7 +57,6 @@ final class SpaceSaving {
             k.slot = counters.size();
             counters.add(k);
         }
-        sorted = null;
     }
 
     /**
@@ -73,7 +65,6 @@ final class SpaceSaving {
      * @return the neighbor whose counter was taken over, or null when none was
      */
     String add(String itemId, double weight) {
-        sorted = null;
         Counter old = byId.get(itemId);
         if (old != null) {
             old.weight += weight;
@@ -111,19 +102,41 @@ final class SpaceSaving {
     }
 
     /**
-     * The counters, heaviest first: a snapshot (later adds do not change it), built once per change however often it is
-     * asked for (a publication and the commit's write both need it). Callers must not modify it.
+     * The counters as they are kept (no order): what the item state stores. Loading them back with {@link #load} gives
+     * the same structure, and the eviction's choice (lightest, ties by id) does not depend on the order.
      */
-    List<NeighborCounter> heaviestFirst() {
-        if (sorted == null) {
-            Counter[] a = counters.toArray(new Counter[0]);
-            java.util.Arrays.sort(a, SpaceSaving::heavierFirst);
-            List<NeighborCounter> out = new ArrayList<>(a.length);
-            for (Counter c : a) {
-                out.add(new NeighborCounter(c.itemId, c.weight, c.error));
-            }
-            sorted = java.util.Collections.unmodifiableList(out);
+    List<NeighborCounter> counters() {
+        List<NeighborCounter> out = new ArrayList<>(counters.size());
+        for (Counter c : counters) {
+            out.add(new NeighborCounter(c.itemId, c.weight, c.error));
         }
-        return sorted;
+        return out;
+    }
+
+    /**
+     * The {@code n} neighbors with the most weight they certainly accumulated ({@code weight - error}, positive only),
+     * most first, ties by id: what a profile publishes. One sort of the counters on primitive keys, no intermediate lists.
+     */
+    List<WeightedKey> top(int n) {
+        int size = counters.size();
+        Counter[] a = new Counter[size];
+        int m = 0;
+        for (Counter c : counters) {
+            if (c.weight - c.error > 0) {
+                a[m++] = c;
+            }
+        }
+        java.util.Arrays.sort(a, 0, m, SpaceSaving::moreCertainFirst);
+        int k = Math.min(n, m);
+        List<WeightedKey> out = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            out.add(new WeightedKey(a[i].itemId, a[i].weight - a[i].error));
+        }
+        return out;
+    }
+
+    private static int moreCertainFirst(Counter a, Counter b) {
+        int c = Double.compare(b.weight - b.error, a.weight - a.error);
+        return c != 0 ? c : a.itemId.compareTo(b.itemId);
     }
 }

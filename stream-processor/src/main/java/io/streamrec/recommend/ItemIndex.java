@@ -8,6 +8,8 @@ import io.streamrec.processor.ItemFormulas;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -36,6 +41,14 @@ public final class ItemIndex {
     private volatile ReadOnlyKeyValueStore<String, ItemProfile> profiles;
     private volatile Snapshot current;
     private volatile long builtAt;
+    private final AtomicBoolean rebuilding = new AtomicBoolean();
+    private static final Logger LOG = LoggerFactory.getLogger(ItemIndex.class);
+    /** One daemon thread rebuilds the lists of every index of the process, in turn. */
+    private static final ExecutorService REBUILDS = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "streamrec-item-index");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** An item with its score in a list. */
     public record Ranked(String itemId, double score) {
@@ -78,22 +91,53 @@ public final class ItemIndex {
         }
     }
 
-    /** The current lists, rebuilt first when older than the refresh interval. */
+    /**
+     * The current lists. Once they are older than the refresh interval, a rebuild starts on a background thread and
+     * callers go on with the current lists until it is done: a scan of every profile takes a few hundred milliseconds
+     * with a large catalog, and no stream thread or request waits for it (only the very first call, with no lists yet,
+     * and a refresh interval of zero build at once).
+     */
     public Snapshot snapshot() {
         Snapshot s = current;
         if (s != null && System.nanoTime() - builtAt < refreshNanos) {
             return s;
         }
-        synchronized (this) {
-            if (current != null && current != s && System.nanoTime() - builtAt < refreshNanos) {
-                return current;
+        if (s == null || refreshNanos == 0) {
+            synchronized (this) {
+                if (current != null && current != s && System.nanoTime() - builtAt < refreshNanos) {
+                    return current;
+                }
+                return rebuild();
             }
-            ReadOnlyKeyValueStore<String, ItemProfile> store = profiles;
-            Snapshot built = store == null ? Snapshot.EMPTY : build(store);
-            current = built;
-            builtAt = System.nanoTime();
-            return built;
         }
+        if (rebuilding.compareAndSet(false, true)) {
+            try {
+                REBUILDS.execute(() -> {
+                    try {
+                        synchronized (this) {
+                            rebuild();
+                        }
+                    } catch (RuntimeException e) {
+                        // the store closed or moved (shutdown, rebalance): the current lists stay until the next try
+                        LOG.debug("item index rebuild failed, keeping the current lists", e);
+                    } finally {
+                        rebuilding.set(false);
+                    }
+                });
+            } catch (RuntimeException e) {
+                rebuilding.set(false);
+                throw e;
+            }
+        }
+        return s;
+    }
+
+    private Snapshot rebuild() {
+        ReadOnlyKeyValueStore<String, ItemProfile> store = profiles;
+        Snapshot built = store == null ? Snapshot.EMPTY : build(store);
+        current = built;
+        builtAt = System.nanoTime();
+        return built;
     }
 
     Snapshot build(ReadOnlyKeyValueStore<String, ItemProfile> store) {

@@ -119,7 +119,11 @@ class ItemNeighborsTest {
         n.add("b", 3.0);
         n.add("c", 2.0);
         assertEquals("c", n.add("d", 1.5));
-        assertEquals(List.of(new NeighborCounter("d", 3.5, 2.0), new NeighborCounter("b", 3.0, 0.0)), n.heaviestFirst());
+        assertEquals(java.util.Set.of(new NeighborCounter("d", 3.5, 2.0), new NeighborCounter("b", 3.0, 0.0)),
+                java.util.Set.copyOf(n.counters()));
+        // published by the weight each certainly has: b 3.0 before d 3.5 - 2.0
+        assertEquals(List.of(new WeightedKey("b", 3.0), new WeightedKey("d", 1.5)), n.top(5));
+        assertEquals(List.of(new WeightedKey("b", 3.0)), n.top(1));
 
         try (Harness h = Harness.with(Map.of(FeatureSettings.NEIGHBOR_TOP_N, "1", FeatureSettings.NEIGHBOR_CANDIDATE_BUFFER, "1"))) {
             h.send("u1", "p", "view", T0);

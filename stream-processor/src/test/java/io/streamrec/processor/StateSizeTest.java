@@ -75,7 +75,7 @@ class StateSizeTest {
         }
         assertEquals(100, forward.size());
         assertEquals(100, backward.size());
-        ItemState state = new ItemState(s, forward.heaviestFirst(), backward.heaviestFirst(), 12L, false);
+        ItemState state = new ItemState(s, forward.counters(), backward.counters(), 12L, false);
         int stateBytes = Serdes.ITEM_STATE.serialize("t", state).length;
         // the whole item state: statistics and 2 x 100 counters, one value
         assertTrue(stateBytes <= 6_500, "item state takes " + stateBytes + " bytes");
