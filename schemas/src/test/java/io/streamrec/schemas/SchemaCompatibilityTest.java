@@ -106,6 +106,38 @@ class SchemaCompatibilityTest {
     }
 
     @Test
+    void aTrainingExampleWrittenBeforePackedVectorsDecodesWithItsValues() throws Exception {
+        Schema v1 = SchemaHistory.previousVersions("TrainingExample").get(0);
+        Schema candidateV1 = v1.getField("candidates").schema().getElementType();
+        GenericRecord candidate = new GenericData.Record(candidateV1);
+        candidate.put("itemId", "i-1");
+        candidate.put("label", 1f);
+        candidate.put("features", List.of(0.5f, Float.NaN, 3f));
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("groupId", "e-1");
+        old.put("userKey", "u-1");
+        old.put("eventType", "purchase");
+        old.put("itemId", "i-1");
+        old.put("timestamp", 42L);
+        old.put("featureVersion", "f");
+        old.put("candidateCount", 1);
+        old.put("positiveRank", 0);
+        old.put("candidates", List.of(candidate));
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        io.streamrec.avro.TrainingExample decoded = Serdes.TRAINING_EXAMPLE.deserialize("t", bytes);
+
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{0.5f, Float.NaN, 3f},
+                FeatureVectors.of(decoded.getCandidates().get(0)));
+        // and one written now: packed, the same values back
+        io.streamrec.avro.ExampleCandidate now = new io.streamrec.avro.ExampleCandidate("i-2", 0f, List.of(),
+                FeatureVectors.pack(new float[]{1f, Float.NaN, -2.25f}));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{1f, Float.NaN, -2.25f}, FeatureVectors.of(now));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FeatureVectors.unpack(java.nio.ByteBuffer.wrap(new byte[5])));
+    }
+
+    @Test
     void currentRoundTrip() {
         ClickEvent e = ClickEvent.newBuilder().setEventId("e").setUserId("u").setItemId("i").setEventType("purchase")
                 .setTimestamp(5L).setImpression(List.of("a", "b")).setProperties(Map.of("k", "v")).build();

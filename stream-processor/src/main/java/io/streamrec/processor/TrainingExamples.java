@@ -13,6 +13,7 @@ import io.streamrec.recommend.Candidate;
 import io.streamrec.recommend.CandidateSet;
 import io.streamrec.recommend.Features;
 import io.streamrec.recommend.UserContext;
+import io.streamrec.schemas.FeatureVectors;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,12 +59,7 @@ final class TrainingExamples {
             picked.addAll(rest.subList(0, Math.min(s.randomNegatives(), rest.size())));
             picked.sort(Integer::compare);
             for (int i : picked) {
-                float[] v = set.features()[i];
-                List<Float> values = new ArrayList<>(v.length);
-                for (float f : v) {
-                    values.add(f);
-                }
-                kept.add(new ExampleCandidate(scored.get(i).itemId(), i == positive ? 1f : 0f, values));
+                kept.add(new ExampleCandidate(scored.get(i).itemId(), i == positive ? 1f : 0f, List.of(), FeatureVectors.pack(set.features()[i])));
             }
         }
         return TrainingExample.newBuilder()

@@ -1,6 +1,7 @@
 package io.streamrec.processor;
 
 import io.streamrec.avro.ExampleCandidate;
+import io.streamrec.schemas.FeatureVectors;
 import io.streamrec.avro.ItemProfile;
 import io.streamrec.avro.TrainingExample;
 import io.streamrec.avro.UserItem;
@@ -21,6 +22,7 @@ import java.util.Map;
 
 import static io.streamrec.processor.Harness.MIN;
 import static io.streamrec.processor.Harness.T0;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +54,7 @@ class TrainingExamplesTest {
     }
 
     private static float feature(ExampleCandidate c, String name) {
-        return c.getFeatures().get(Features.NAMES.indexOf(name));
+        return FeatureVectors.of(c)[Features.NAMES.indexOf(name)];
     }
 
     private static ExampleCandidate candidate(TrainingExample e, String itemId) {
@@ -179,7 +181,7 @@ class TrainingExamplesTest {
             TrainingExample c = lines.get(1);
             assertEquals(b.getCandidateCount(), c.getCandidateCount());
             for (String item : List.of("b", "c")) {
-                assertEquals(candidate(b, item).getFeatures(), candidate(c, item).getFeatures(),
+                assertArrayEquals(FeatureVectors.of(candidate(b, item)), FeatureVectors.of(candidate(c, item)),
                         item + ": both lines see the state before the order, u2's events and all");
             }
             assertEquals(1f, feature(candidate(c, "b"), "u_events"), "c's example does not count b, bought at the same instant");

@@ -1,6 +1,7 @@
 package io.streamrec.tools.train;
 
 import io.streamrec.avro.ExampleCandidate;
+import io.streamrec.schemas.FeatureVectors;
 import io.streamrec.avro.TrainingExample;
 import io.streamrec.ranker.TrainingGroup;
 import io.streamrec.recommend.Features;
@@ -85,7 +86,7 @@ public final class TrainingData {
         for (ExampleCandidate c : e.getCandidates()) {
             TrainingGroup.Candidate before = g.candidates.get(c.getItemId());
             if (before == null) {
-                g.candidates.put(c.getItemId(), new TrainingGroup.Candidate(c.getItemId(), c.getLabel(), floats(c.getFeatures())));
+                g.candidates.put(c.getItemId(), new TrainingGroup.Candidate(c.getItemId(), c.getLabel(), FeatureVectors.of(c)));
                 rows++;
             } else if (c.getLabel() > before.label()) {
                 g.candidates.put(c.getItemId(), new TrainingGroup.Candidate(c.getItemId(), c.getLabel(), before.features()));
@@ -109,13 +110,6 @@ public final class TrainingData {
         return rows;
     }
 
-    private static float[] floats(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
-    }
 
     /** The newest {@code maxGroups} groups (by time), oldest first. */
     public List<TrainingGroup> groups(int maxGroups) {

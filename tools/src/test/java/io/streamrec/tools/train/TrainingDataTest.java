@@ -1,20 +1,25 @@
 package io.streamrec.tools.train;
 
 import io.streamrec.avro.ExampleCandidate;
+import io.streamrec.schemas.FeatureVectors;
 import io.streamrec.avro.TrainingExample;
 import io.streamrec.ranker.TrainingGroup;
 import io.streamrec.recommend.Features;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class TrainingDataTest {
+    private static float[] filled(float value) {
+        float[] v = new float[Features.SIZE];
+        java.util.Arrays.fill(v, value);
+        return v;
+    }
+
     private static ExampleCandidate c(String item, float label, float value) {
-        return new ExampleCandidate(item, label, new ArrayList<>(Collections.nCopies(Features.SIZE, value)));
+        return new ExampleCandidate(item, label, List.of(), FeatureVectors.pack(filled(value)));
     }
 
     private static TrainingExample e(String id, String user, long t, String chosen, int rank, List<ExampleCandidate> candidates) {
