@@ -15,9 +15,11 @@ import java.util.Map;
  * and {@code weight - error} is a lower bound of its true weight. Ties are broken by item id, so results are
  * deterministic.
  *
- * <p>Counters are mutable, in a hash map by id and an array list: adding to a counter that exists (the common case) is
- * one lookup; the lightest counter is searched for (a scan of the list, at most {@code capacity}) only when a new
- * neighbor must take one over; the counters are sorted only for a publication ({@link #top}), and stored unsorted.
+ * <p>Counters are mutable, in a hash map by id and an array kept in publication order (most certain weight first,
+ * ties by id): adding to a counter that exists (the common case) is one lookup and a move of the counter towards the
+ * front past the few it overtook; the lightest counter is searched for (a scan, at most {@code capacity}) only when a
+ * new neighbor must take one over. A publication ({@link #top}) copies the front of the array, with no sort, and the
+ * state stores the counters in that order, so loading them back needs none either.
  * Not thread-safe: one item-side task owns it.
  */
 final class SpaceSaving {
@@ -25,7 +27,7 @@ final class SpaceSaving {
         final String itemId;
         double weight;
         final double error;
-        /** Position in {@link #counters}. */
+        /** Position in {@link #order}. */
         int slot;
 
         Counter(String itemId, double weight, double error) {
@@ -33,30 +35,39 @@ final class SpaceSaving {
             this.weight = weight;
             this.error = error;
         }
+
+        double certain() {
+            return weight - error;
+        }
     }
 
     private final int capacity;
     private final Map<String, Counter> byId;
-    /** The same counters in an array list, for the scan for the lightest (cheaper than iterating the map). */
-    private final List<Counter> counters;
+    /** The counters, most certain weight first, ties by id; {@link #size} of them. */
+    private Counter[] order;
+    private int size;
 
     SpaceSaving(int capacity) {
         this.capacity = capacity;
         this.byId = new HashMap<>(Math.max(16, capacity * 2));
-        this.counters = new ArrayList<>(capacity);
+        this.order = new Counter[Math.max(1, capacity)];
     }
 
-    /** Adds an existing counter as it is (when loading from the store). */
+    /** Adds an existing counter as it is (when loading from the store; more than the capacity are kept if stored). */
     void load(NeighborCounter c) {
         Counter k = new Counter(c.getItemId(), c.getWeight(), c.getError());
         Counter old = byId.put(k.itemId, k);
         if (old != null) {
             k.slot = old.slot;
-            counters.set(old.slot, k);
+            order[k.slot] = k;
         } else {
-            k.slot = counters.size();
-            counters.add(k);
+            if (size == order.length) {
+                order = java.util.Arrays.copyOf(order, size * 2);
+            }
+            k.slot = size;
+            order[size++] = k;
         }
+        place(k.slot);
     }
 
     /**
@@ -68,18 +79,20 @@ final class SpaceSaving {
         Counter old = byId.get(itemId);
         if (old != null) {
             old.weight += weight;
+            place(old.slot);
             return null;
         }
-        if (byId.size() < capacity) {
+        if (size < capacity) {
             Counter k = new Counter(itemId, weight, 0.0);
-            k.slot = counters.size();
-            counters.add(k);
+            k.slot = size;
+            order[size++] = k;
             byId.put(itemId, k);
+            place(k.slot);
             return null;
         }
-        Counter lightest = counters.get(0);
-        for (int i = 1; i < counters.size(); i++) {
-            Counter c = counters.get(i);
+        Counter lightest = order[0];
+        for (int i = 1; i < size; i++) {
+            Counter c = order[i];
             if (c.weight < lightest.weight || (c.weight == lightest.weight && c.itemId.compareTo(lightest.itemId) > 0)) {
                 lightest = c;
             }
@@ -87,9 +100,30 @@ final class SpaceSaving {
         byId.remove(lightest.itemId);
         Counter k = new Counter(itemId, lightest.weight + weight, lightest.weight);
         k.slot = lightest.slot;
-        counters.set(k.slot, k);
+        order[k.slot] = k;
         byId.put(itemId, k);
+        place(k.slot);
         return lightest.itemId;
+    }
+
+    /** Moves the counter at {@code i} forward or back until the order holds again. */
+    private void place(int i) {
+        while (i > 0 && moreCertainFirst(order[i], order[i - 1]) < 0) {
+            swap(i, i - 1);
+            i--;
+        }
+        while (i < size - 1 && moreCertainFirst(order[i + 1], order[i]) < 0) {
+            swap(i, i + 1);
+            i++;
+        }
+    }
+
+    private void swap(int i, int j) {
+        Counter a = order[i];
+        order[i] = order[j];
+        order[j] = a;
+        order[i].slot = i;
+        order[j].slot = j;
     }
 
     NeighborCounter get(String itemId) {
@@ -98,16 +132,14 @@ final class SpaceSaving {
     }
 
     int size() {
-        return byId.size();
+        return size;
     }
 
-    /**
-     * The counters as they are kept (no order): what the item state stores. Loading them back with {@link #load} gives
-     * the same structure, and the eviction's choice (lightest, ties by id) does not depend on the order.
-     */
+    /** The counters in publication order: what the item state stores. */
     List<NeighborCounter> counters() {
-        List<NeighborCounter> out = new ArrayList<>(counters.size());
-        for (Counter c : counters) {
+        List<NeighborCounter> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            Counter c = order[i];
             out.add(new NeighborCounter(c.itemId, c.weight, c.error));
         }
         return out;
@@ -115,28 +147,22 @@ final class SpaceSaving {
 
     /**
      * The {@code n} neighbors with the most weight they certainly accumulated ({@code weight - error}, positive only),
-     * most first, ties by id: what a profile publishes. One sort of the counters on primitive keys, no intermediate lists.
+     * most first, ties by id: what a profile publishes. The front of the kept order, no sort.
      */
     List<WeightedKey> top(int n) {
-        int size = counters.size();
-        Counter[] a = new Counter[size];
-        int m = 0;
-        for (Counter c : counters) {
-            if (c.weight - c.error > 0) {
-                a[m++] = c;
+        List<WeightedKey> out = new ArrayList<>(Math.min(n, size));
+        for (int i = 0; i < size && out.size() < n; i++) {
+            double w = order[i].certain();
+            if (w <= 0) {
+                break;
             }
-        }
-        java.util.Arrays.sort(a, 0, m, SpaceSaving::moreCertainFirst);
-        int k = Math.min(n, m);
-        List<WeightedKey> out = new ArrayList<>(k);
-        for (int i = 0; i < k; i++) {
-            out.add(new WeightedKey(a[i].itemId, a[i].weight - a[i].error));
+            out.add(new WeightedKey(order[i].itemId, w));
         }
         return out;
     }
 
     private static int moreCertainFirst(Counter a, Counter b) {
-        int c = Double.compare(b.weight - b.error, a.weight - a.error);
+        int c = Double.compare(b.certain(), a.certain());
         return c != 0 ? c : a.itemId.compareTo(b.itemId);
     }
 }

@@ -113,6 +113,32 @@ class ItemNeighborsTest {
     }
 
     @Test
+    void spaceSavingKeepsItsCountersInPublicationOrderWhateverTheAdds() {
+        java.util.Random random = new java.util.Random(7);
+        SpaceSaving n = new SpaceSaving(20);
+        for (int step = 0; step < 5_000; step++) {
+            // small integer weights make many ties, broken by id
+            n.add("i" + random.nextInt(60), 1 + random.nextInt(3));
+            if (step % 500 == 0) {
+                // what a restart does: the stored counters loaded into a new structure keep the same order
+                SpaceSaving loaded = new SpaceSaving(20);
+                n.counters().forEach(loaded::load);
+                assertEquals(n.counters(), loaded.counters());
+                n = loaded;
+            }
+        }
+        List<NeighborCounter> kept = n.counters();
+        assertEquals(20, kept.size());
+        List<WeightedKey> expected = kept.stream()
+                .map(c -> new WeightedKey(c.getItemId(), c.getWeight() - c.getError()))
+                .filter(k -> k.getWeight() > 0)
+                .sorted(java.util.Comparator.comparingDouble(WeightedKey::getWeight).reversed().thenComparing(WeightedKey::getKey))
+                .toList();
+        assertEquals(expected.subList(0, 10), n.top(10));
+        assertEquals(expected, n.top(100));
+    }
+
+    @Test
     void spaceSavingKeepsAtMostTopNPlusBufferCounters() {
         // capacity 2: d takes over the lightest counter (c, 2) and inherits its weight as error
         SpaceSaving n = new SpaceSaving(2);
