@@ -31,7 +31,8 @@ public final class Serdes {
                 WeightedKey.class, DecayedSum.class, UserFeatures.class, ItemStats.class, ItemSignal.class,
                 ItemNeighbors.class, NeighborCounter.class, RankEntry.class, ItemProfile.class,
                 UserItems.class, UserItem.class, TrainingExample.class, ExampleCandidate.class, UserState.class,
-                ItemState.class, ItemUpdates.class, ItemUpdate.class, ItemEventDelta.class, io.streamrec.avro.SeenEvent.class);
+                ItemState.class, ItemUpdates.class, ItemUpdate.class, ItemEventDelta.class, io.streamrec.avro.ItemStatsDelta.class,
+                io.streamrec.avro.SeenEvent.class);
     }
 
     public static final AvroSerde<ClickEvent> CLICK_EVENT = new AvroSerde<>(ClickEvent.class, ClickEvent.getClassSchema());

@@ -35,7 +35,8 @@ class SchemaCompatibilityTest {
             DecayedSum.getClassSchema(), UserFeatures.getClassSchema(), ItemStats.getClassSchema(),
             ItemSignal.getClassSchema(), ItemNeighbors.getClassSchema(), RankEntry.getClassSchema(),
             io.streamrec.avro.ItemProfile.getClassSchema(),
-            io.streamrec.avro.UserItems.getClassSchema(), io.streamrec.avro.TrainingExample.getClassSchema());
+            io.streamrec.avro.UserItems.getClassSchema(), io.streamrec.avro.TrainingExample.getClassSchema(),
+            io.streamrec.avro.ItemUpdates.getClassSchema());
 
     @Test
     void everyCurrentSchemaReadsEveryPreviousVersion() {

@@ -26,9 +26,11 @@ import java.util.Set;
  * compacted {@code streamrec.item-profiles}, which every instance reads back as a global store: the one item model
  * behind similar items, popular and trending lists and recommendation candidates.
  *
- * <p>An update (one per item per user-side task and combine interval) carries the item's events, applied one by one
- * as before ({@link ItemStatsUpdate}; a late event adds its weight already decayed to the item's last event time),
- * and its pair weights summed per neighbor and direction, added to the Space-Saving counters ({@link SpaceSaving}).
+ * <p>An update (one per item per user-side task and combine interval) carries what the item's events of the interval
+ * add to its statistics, combined by the user side into one fixed-size delta ({@link ItemStatsUpdate}: the same result
+ * as the events one by one, a late event's weight included already decayed), the events' distinct users (for the
+ * unique-user sketch), and its pair weights summed per neighbor and direction, added to the Space-Saving counters
+ * ({@link SpaceSaving}).
  * Undirected similarity is the merge of the two directions (each pair is counted once in the later item's backward
  * and once in the earlier item's forward summary).
  *
@@ -110,20 +112,24 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
         if (c == null) {
             c = new ItemCounters(features.neighborCapacity());
         }
+        if (u.getStats() != null) {
+            c.stats = ItemStatsUpdate.apply(c.stats, u.getStats(), features);
+            c.attributed += u.getStats().getAttributed();
+        }
         if (!u.getEvents().isEmpty()) {
+            // an update written before v2 (events one by one), still in the topic after an upgrade
             ItemStats stats = c.stats;
-            List<String> users = new ArrayList<>(u.getEvents().size());
-            long attributed = 0;
             for (ItemEventDelta e : u.getEvents()) {
                 stats = ItemStatsUpdate.apply(stats, e.getEventType(), e.getTimestamp(), features);
-                users.add(e.getUserKey());
                 if (e.getAttributed()) {
-                    attributed++;
+                    c.attributed++;
                 }
             }
             c.stats = stats;
-            c.addUsers(users, features.sketchLgK());
-            c.attributed += attributed;
+            c.addUsers(u.getEvents().stream().map(ItemEventDelta::getUserKey).toList(), features.sketchLgK());
+        }
+        if (!u.getUsers().isEmpty() && c.stats != null) {
+            c.addUsers(u.getUsers(), features.sketchLgK());
         }
         add(c.forward, itemId, u.getForward());
         add(c.backward, itemId, u.getBackward());

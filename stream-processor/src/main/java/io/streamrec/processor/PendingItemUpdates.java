@@ -1,7 +1,8 @@
 package io.streamrec.processor;
 
-import io.streamrec.avro.ItemEventDelta;
+import io.streamrec.avro.DecayedSum;
 import io.streamrec.avro.ItemSignal;
+import io.streamrec.avro.ItemStatsDelta;
 import io.streamrec.avro.ItemUpdate;
 import io.streamrec.avro.ItemUpdates;
 import io.streamrec.avro.WeightedKey;
@@ -21,8 +22,9 @@ import java.util.Map;
 /**
  * The combiner in front of the item side. Each item event appends one entry (its item, user, type, time and
  * co-occurrence pairs) to a changelogged, record-cached log store of the task; a wall-clock punctuation drains the log:
- * it sums the entries per target item (the event's item learns its events and where users came from, each paired
- * previous item learns where users went on to) and sends <b>one record per item partition</b> to
+ * it sums the entries per target item (the event's item learns what its events add to its statistics, combined into
+ * one fixed-size delta whatever their number, the distinct users of those events and where users came from; each
+ * paired previous item learns where users went on to) and sends <b>one record per item partition</b> to
  * {@code streamrec.item-updates}, then deletes what it drained.
  *
  * <p>Why a store and not a plain buffer: the log, the drained records and the input offsets commit in one
@@ -33,13 +35,14 @@ import java.util.Map;
  * <p>Why it is cheap: the log is a {@link WriteBehindStore}, so an entry lives in memory until the next commit; the drain
  * asks for a commit right after it (the user side's own commit interval is no shorter than the combine interval), so
  * almost every entry is deleted before any commit and is never encoded, written to RocksDB or to the changelog. The item side's work per interval is
- * one state update per distinct item touched, however many events and pairs touched it (a hot item's fan-in is
+ * one state update per distinct item touched, however many events and pairs touched it, and the cost of an update does
+ * not grow with its events (only with their distinct users and pairs; a hot item's fan-in is
  * bounded by the number of user-side tasks per interval).
  *
  * <p>Records are routed with the default partitioner's formula (murmur2 of the item id modulo the partition count),
  * so an item always reaches the same item-side task; a record is split when it would hold more than
  * {@code maxItems} items or about {@value #MAX_RECORD_BYTES} bytes, and a hot item's update into several of at most
- * {@value #MAX_PER_UPDATE} events and pairs per direction each, so no record nears the producer's request limit at any
+ * {@value #MAX_PER_UPDATE} users and pairs per direction each, so no record nears the producer's request limit at any
  * event rate or combine interval.
  */
 final class PendingItemUpdates {
@@ -50,22 +53,24 @@ final class PendingItemUpdates {
      * a record is closed when the next item would take it past this.
      */
     static final int MAX_RECORD_BYTES = 512 * 1024;
-    /** Events, and pairs per direction, per {@link ItemUpdate} at most: a hot item's update is split into several. */
+    /** Users, and pairs per direction, per {@link ItemUpdate} at most: a hot item's update is split into several. */
     static final int MAX_PER_UPDATE = 1_000;
     private final int partitions;
     private final String sink;
     private final int maxItems;
+    private final FeatureSettings features;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Long, ItemSignal> log;
     private long next;
 
-    PendingItemUpdates(int partitions, String sink, int maxItems) {
+    PendingItemUpdates(int partitions, String sink, int maxItems, FeatureSettings features) {
         if (partitions < 1) {
             throw new IllegalArgumentException("item partitions must be at least 1, got " + partitions);
         }
         this.partitions = partitions;
         this.sink = sink;
         this.maxItems = maxItems;
+        this.features = features;
     }
 
     void init(ProcessorContext<Object, Object> context, KeyValueStore<Long, ItemSignal> log) {
@@ -100,7 +105,7 @@ final class PendingItemUpdates {
                 ItemSignal s = kv.value;
                 newest = Math.max(newest, s.getTimestamp());
                 Combined target = byItem.computeIfAbsent(s.getItemId(), Combined::new);
-                target.events.add(new ItemEventDelta(s.getEventType(), s.getTimestamp(), s.getUserKey(), s.getRecommendationId() != null));
+                target.add(s, features);
                 for (WeightedKey pair : s.getPairs()) {
                     if (pair.getKey().equals(s.getItemId()) || pair.getWeight() <= 0) {
                         continue;
@@ -120,7 +125,7 @@ final class PendingItemUpdates {
         }
         for (Combined c : byItem.values()) {
             int p = partitionOf(c.itemId, partitions);
-            for (ItemUpdate u : c.toUpdates(MAX_PER_UPDATE)) {
+            for (ItemUpdate u : c.toUpdates(MAX_PER_UPDATE, features)) {
                 int size = estimatedBytes(u);
                 List<ItemUpdate> batch = byPartition.get(p);
                 if (!batch.isEmpty() && (batch.size() >= maxItems || bytes[p] + size > MAX_RECORD_BYTES)) {
@@ -147,8 +152,11 @@ final class PendingItemUpdates {
     /** An upper estimate of an update's Avro encoding: strings' lengths plus a few bytes per field. */
     static int estimatedBytes(ItemUpdate u) {
         int n = u.getItemId().length() * 3 + 8;
-        for (ItemEventDelta e : u.getEvents()) {
-            n += e.getEventType().length() + e.getUserKey().length() * 3 + 16;
+        if (u.getStats() != null) {
+            n += 64 + u.getStats().getDecayed().size() * 20;
+        }
+        for (String user : u.getUsers()) {
+            n += user.length() * 3 + 4;
         }
         for (WeightedKey k : u.getForward()) {
             n += k.getKey().length() * 3 + 12;
@@ -163,27 +171,88 @@ final class PendingItemUpdates {
         context.forward(new Record<Object, Object>(partition, new ItemUpdates(items), timestamp), sink);
     }
 
+    /** One item's update being combined: its statistics' change, its events' users, its pairs. */
     private static final class Combined {
         final String itemId;
-        final List<ItemEventDelta> events = new ArrayList<>();
         final Map<String, Double> forward = new LinkedHashMap<>();
         final Map<String, Double> backward = new LinkedHashMap<>();
+        final java.util.Set<String> users = new java.util.LinkedHashSet<>();
+        long views;
+        long clicks;
+        long carts;
+        long purchases;
+        long events;
+        double weightedEvents;
+        long firstEvent = Long.MAX_VALUE;
+        long lastEvent = Long.MIN_VALUE;
+        /** One sum per item half-life ({@link FeatureSettings#itemHalfLives()}), valid at {@link #lastEvent}. */
+        double[] decayed;
+        long attributed;
 
         Combined(String itemId) {
             this.itemId = itemId;
         }
 
-        /** The update, split into several when it has more than {@code max} events or pairs in a direction. */
-        List<ItemUpdate> toUpdates(int max) {
+        /** Adds an event as {@link ItemStatsUpdate#apply} would add it to the item's statistics. */
+        void add(ItemSignal s, FeatureSettings f) {
+            String type = s.getEventType();
+            long t = s.getTimestamp();
+            double weight = f.weight(type);
+            switch (type) {
+                case "view" -> views++;
+                case "click" -> clicks++;
+                case "add_to_cart" -> carts++;
+                case "purchase" -> purchases++;
+                default -> {
+                    // other types count only as events
+                }
+            }
+            List<java.time.Duration> halfLives = f.itemHalfLives();
+            if (decayed == null) {
+                decayed = new double[halfLives.size()];
+                lastEvent = t;
+            }
+            for (int i = 0; i < decayed.length; i++) {
+                decayed[i] = Decay.add(decayed[i], lastEvent, weight, t, halfLives.get(i));
+            }
+            events++;
+            weightedEvents += weight;
+            firstEvent = Math.min(firstEvent, t);
+            lastEvent = Math.max(lastEvent, t);
+            users.add(s.getUserKey());
+            if (s.getRecommendationId() != null) {
+                attributed++;
+            }
+        }
+
+        private ItemStatsDelta stats(FeatureSettings f) {
+            if (events == 0) {
+                return null;
+            }
+            List<DecayedSum> sums = new ArrayList<>(decayed.length);
+            for (int i = 0; i < decayed.length; i++) {
+                sums.add(new DecayedSum(f.itemHalfLives().get(i).toMillis(), decayed[i]));
+            }
+            return new ItemStatsDelta(views, clicks, carts, purchases, events, weightedEvents, firstEvent, lastEvent, sums, attributed);
+        }
+
+        /**
+         * The update, split into several when it has more than {@code max} users or pairs in a direction (the
+         * statistics' change, a fixed size, goes in the first).
+         */
+        List<ItemUpdate> toUpdates(int max, FeatureSettings f) {
             List<WeightedKey> fwd = weighted(forward);
             List<WeightedKey> bwd = weighted(backward);
-            int parts = Math.max(1, Math.max(ceil(events.size(), max), Math.max(ceil(fwd.size(), max), ceil(bwd.size(), max))));
+            List<String> userList = new ArrayList<>(users);
+            ItemStatsDelta stats = stats(f);
+            int parts = Math.max(1, Math.max(ceil(userList.size(), max), Math.max(ceil(fwd.size(), max), ceil(bwd.size(), max))));
             if (parts == 1) {
-                return List.of(new ItemUpdate(itemId, events, fwd, bwd));
+                return List.of(new ItemUpdate(itemId, List.of(), fwd, bwd, stats, userList));
             }
             List<ItemUpdate> out = new ArrayList<>(parts);
             for (int i = 0; i < parts; i++) {
-                out.add(new ItemUpdate(itemId, slice(events, i, max), slice(fwd, i, max), slice(bwd, i, max)));
+                out.add(new ItemUpdate(itemId, List.of(), slice(fwd, i, max), slice(bwd, i, max), i == 0 ? stats : null,
+                        slice(userList, i, max)));
             }
             return out;
         }

@@ -70,7 +70,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         this.features = config.features();
         this.rules = config.rules();
         this.shared = shared;
-        this.pending = new PendingItemUpdates(itemPartitions, updatesSink, PendingItemUpdates.MAX_ITEMS);
+        this.pending = new PendingItemUpdates(itemPartitions, updatesSink, PendingItemUpdates.MAX_ITEMS, config.features());
     }
 
     @Override

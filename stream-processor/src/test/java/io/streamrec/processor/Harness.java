@@ -128,6 +128,15 @@ final class Harness implements AutoCloseable {
         }
     }
 
+    /** Pipes an item-update record as the user side would have sent it (an older version's, say), then publishes. */
+    void itemUpdates(int partition, ItemUpdates updates, long ts) {
+        updatesIn.pipeInput(partition, updates, ts);
+        items.advanceWallClockTime(config.recommend().publishInterval());
+        while (!profilesOut.isEmpty()) {
+            profilesIn.pipeInput(profilesOut.readRecord());
+        }
+    }
+
     void send(String user, String item, String type, long ts) {
         send(event(user, item, type, ts));
     }

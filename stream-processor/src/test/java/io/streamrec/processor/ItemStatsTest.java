@@ -111,4 +111,61 @@ class ItemStatsTest {
             assertEquals(2 * 0.5 + 2, Decay.value(h.stats("a").getDecayed(), Duration.ofHours(1)), EPS);
         }
     }
+
+    @Test
+    void eventsCombinedInOneIntervalGiveTheStatisticsOfTheEventsOneByOne() {
+        String[] types = {"view", "view", "click", "add_to_cart", "purchase", "review"};
+        java.util.Random random = new java.util.Random(3);
+        java.util.List<Object[]> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            // out of order by up to three days, several users and items
+            events.add(new Object[]{"u" + random.nextInt(40), "i" + random.nextInt(5), types[random.nextInt(types.length)],
+                    T0 + random.nextInt(72) * HOUR + random.nextInt(60) * MIN});
+        }
+        try (Harness combined = Harness.defaults(); Harness oneByOne = Harness.defaults()) {
+            for (Object[] e : events) {
+                combined.sendOnly((String) e[0], (String) e[1], (String) e[2], (Long) e[3]);
+                oneByOne.send((String) e[0], (String) e[1], (String) e[2], (Long) e[3]);
+            }
+            combined.combine();
+            for (int i = 0; i < 5; i++) {
+                ItemStats a = combined.stats("i" + i);
+                ItemStats b = oneByOne.stats("i" + i);
+                assertEquals(b.getEvents(), a.getEvents());
+                assertEquals(b.getViews(), a.getViews());
+                assertEquals(b.getClicks(), a.getClicks());
+                assertEquals(b.getCarts(), a.getCarts());
+                assertEquals(b.getPurchases(), a.getPurchases());
+                assertEquals(b.getWeightedEvents(), a.getWeightedEvents(), 1e-9);
+                assertEquals(b.getFirstEvent(), a.getFirstEvent());
+                assertEquals(b.getLastEvent(), a.getLastEvent());
+                assertEquals(Sketches.estimate(b.getUserSketch()), Sketches.estimate(a.getUserSketch()));
+                assertEquals(b.getDecayed().size(), a.getDecayed().size());
+                for (int k = 0; k < b.getDecayed().size(); k++) {
+                    assertEquals(b.getDecayed().get(k).getHalfLifeMs(), a.getDecayed().get(k).getHalfLifeMs());
+                    assertEquals(b.getDecayed().get(k).getValue(), a.getDecayed().get(k).getValue(),
+                            1e-9 * Math.max(1, b.getDecayed().get(k).getValue()), "decayed sum " + k + " of i" + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUpdateWrittenBeforeCombinedStatisticsStillCountsItsEventsOneByOne() {
+        try (Harness h = Harness.defaults()) {
+            h.send("u1", "a", "view", T0);
+            // v1 of the item-update record: events listed one by one, no statistics delta, no users list
+            h.itemUpdates(PendingItemUpdates.partitionOf("a", 1), new io.streamrec.avro.ItemUpdates(java.util.List.of(
+                    new io.streamrec.avro.ItemUpdate("a", java.util.List.of(
+                            new io.streamrec.avro.ItemEventDelta("purchase", T0 + MIN, "u2", true),
+                            new io.streamrec.avro.ItemEventDelta("view", T0 + 2 * MIN, "u3", false)),
+                            java.util.List.of(), java.util.List.of(), null, java.util.List.of()))), T0 + 2 * MIN);
+            ItemStats a = h.stats("a");
+            assertEquals(3, a.getEvents());
+            assertEquals(1, a.getPurchases());
+            assertEquals(2, a.getViews());
+            assertEquals(3, Sketches.estimate(a.getUserSketch()));
+            assertEquals(T0 + 2 * MIN, a.getLastEvent());
+        }
+    }
 }
