@@ -55,7 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-seconds", description = "time bound of a full-topology run before the measured one, in the same JVM, "
             + "so that the measured run is JIT-compiled as a long-running gateway is; its outputs are emptied before the measured run "
-            + "(default: 60; --quick 10; 0 = none)")
+            + "(default: 180: on 2 cores the JIT still compiles for minutes; --quick 10; 0 = none)")
     Integer warmupSeconds;
 
     @Option(names = "--passthrough-seconds", description = "time bound of each pass-through run (default: 30; --quick 15)")
@@ -245,7 +245,7 @@ public final class BenchCommand implements Callable<Integer> {
             maxRunSeconds = quick ? 30 : 120;
         }
         if (warmupSeconds == null) {
-            warmupSeconds = quick ? 10 : 60;
+            warmupSeconds = quick ? 10 : 180;
         }
         if (passThroughSeconds == null) {
             passThroughSeconds = quick ? 15 : 30;

@@ -168,6 +168,8 @@ final class ThroughputBench {
                                  Map<String, String> gatewaySettings, Map<String, String> settings, GroupProgress kafka,
                                  long maxSeconds, java.util.function.DoubleSupplier brokerCpu, PrintStream log) {
         double brokerBefore = brokerCpu.getAsDouble();
+        double processBefore = processCpuSeconds();
+        double jitBefore = jitSeconds();
         boolean full = app == App.TOPOLOGY;
         ProcessorConfig processor = ProcessorConfig.from(settings);
         int partitions = kafka.endOffsets(Topics.EVENTS).size();
@@ -215,6 +217,12 @@ final class ThroughputBench {
                     label, m.get("cpu:all"), m.get("cpu:stream-threads"),
                     full ? String.format(java.util.Locale.ROOT, ", item side %.1f s", m.get("cpu:item-side")) : "",
                     Report.num(run.cpuMicrosPerEvent(), 1));
+            double process = processCpuSeconds() - processBefore;
+            double jit = jitSeconds() - jitBefore;
+            m.put("cpu:process", process);
+            m.put("cpu:jit", jit);
+            log.printf("  %s: CPU of this whole JVM in the same time %.1f s, of which its JIT compilers took %.1f s "
+                    + "(not in the per-event figure: a long-running process compiled its code long ago)%n", label, process, jit);
             double broker = brokerCpu.getAsDouble() - brokerBefore;
             m.put("cpu:broker", broker);
             log.printf("  %s: CPU of the broker process in the same time %.1f s, %s us per event committed%n", label, broker,
@@ -264,6 +272,18 @@ final class ThroughputBench {
      * All of them start with the application, so their totals are this run's. Unlike events/s, CPU per event barely
      * moves when other programs compete for the cores: the figure to compare versions by on a shared machine.
      */
+    /** CPU seconds of this JVM so far (every thread: the application's, JIT, GC, the bench's own). */
+    static double processCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
+    }
+
+    /** Seconds this JVM's JIT compilers spent compiling so far (their threads are busy that long). */
+    static double jitSeconds() {
+        java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() / 1e3 : Double.NaN;
+    }
+
     static Map<String, Double> cpuSeconds(String applicationId) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         double all = 0;
