@@ -65,6 +65,11 @@ public final class StreamrecTopology {
     static final int ITEMS_DECODED = 5_000;
     /** Changed item states per task at most before they are written to the store ahead of the commit. */
     static final int ITEMS_CHANGED = 50_000;
+    /**
+     * Decoded item profiles kept in memory per instance (least recently used out), written through to RocksDB as they
+     * arrive: some 5-10 KB each with 2 x 50 neighbours.
+     */
+    static final int PROFILES_DECODED = 20_000;
     /** Suffix of the item side's application id. */
     public static final String ITEM_APPLICATION_SUFFIX = "-items";
 
@@ -82,8 +87,10 @@ public final class StreamrecTopology {
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEMS), String(), Serdes.ITEM)
                         .withLoggingDisabled(), "items-source", new StringDeserializer(), new ByteArrayDeserializer(),
                 Topics.ITEMS, "items-processor", CatalogProcessor::new);
-        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PROFILES), String(), Serdes.ITEM_PROFILE)
-                        .withLoggingDisabled(), "item-profiles-source", new StringDeserializer(), new ByteArrayDeserializer(),
+        // the decoded profiles stay in memory in front of RocksDB: the global thread decodes each published profile
+        // anyway, so candidate generation (training examples here, requests in the gateway) reads objects, not bytes
+        t.addGlobalStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PROFILES),
+                                String(), Serdes.ITEM_PROFILE).withLoggingDisabled(), PROFILES_DECODED, 0), "item-profiles-source", new StringDeserializer(), new ByteArrayDeserializer(),
                 Topics.ITEM_PROFILES, "item-profiles-processor",
                 () -> new GlobalStoreProcessor<>(StoreNames.ITEM_PROFILES, Topics.ITEM_PROFILES, Serdes.ITEM_PROFILE));
 

@@ -8,7 +8,6 @@ import io.streamrec.avro.WeightedKey;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +141,7 @@ final class UserFeaturesUpdate {
             out.add(new WeightedKey(category, Decay.add(0.0, ref, weight, t, s.featureHalfLife())));
         }
         // heaviest first, ties by name so the order is deterministic; the lightest beyond k go
-        out.sort(Comparator.comparingDouble(WeightedKey::getWeight).reversed().thenComparing(WeightedKey::getKey));
+        out.sort(UserFeaturesUpdate::heavierFirst);
         return out.size() > s.affinityTopK() ? new ArrayList<>(out.subList(0, s.affinityTopK())) : out;
     }
 
@@ -202,5 +201,11 @@ final class UserFeaturesUpdate {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    /** Heaviest first, ties by key (a plain method: this runs for every event). */
+    private static int heavierFirst(WeightedKey a, WeightedKey b) {
+        int c = Double.compare(b.getWeight(), a.getWeight());
+        return c != 0 ? c : a.getKey().compareTo(b.getKey());
     }
 }

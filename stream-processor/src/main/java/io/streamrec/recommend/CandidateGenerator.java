@@ -9,7 +9,6 @@ import io.streamrec.processor.FeatureSettings;
 import io.streamrec.processor.RecommendSettings;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -71,7 +70,7 @@ public final class CandidateGenerator {
                 ranked.add(c);
             }
         }
-        ranked.sort(Comparator.comparingDouble((Candidate c) -> c.retrievalScore).reversed().thenComparing(c -> c.itemId));
+        ranked.sort(CandidateGenerator::byRetrieval);
         return pool.finish(ranked, Math.min(settings.maxCandidates(), ranked.size()));
     }
 
@@ -128,7 +127,7 @@ public final class CandidateGenerator {
                 pool.maxNeighbor = Math.max(pool.maxNeighbor, c.neighborScore);
             }
         }
-        byNeighbor.sort(Comparator.comparingDouble((Candidate c) -> c.neighborScore).reversed().thenComparing(c -> c.itemId));
+        byNeighbor.sort(CandidateGenerator::byNeighborScore);
         for (int i = 0; i < byNeighbor.size(); i++) {
             pool.neighborRank.put(byNeighbor.get(i).itemId, i);
         }
@@ -317,6 +316,22 @@ public final class CandidateGenerator {
         for (int r = 0; r < Math.min(settings.popularCandidates(), index.popular().size()); r++) {
             all.computeIfAbsent(index.popular().get(r).itemId(), Candidate::new);
         }
+    }
+
+    /**
+     * Best retrieval score first, ties by id. A plain method, not a chain of comparator combinators: a candidate set is
+     * sorted twice per request and per training example, and the combinators' indirections made that a tenth of the
+     * user side's time.
+     */
+    private static int byRetrieval(Candidate a, Candidate b) {
+        int c = Double.compare(b.retrievalScore, a.retrievalScore);
+        return c != 0 ? c : a.itemId.compareTo(b.itemId);
+    }
+
+    /** Best neighbor score first, ties by id. */
+    private static int byNeighborScore(Candidate a, Candidate b) {
+        int c = Double.compare(b.neighborScore, a.neighborScore);
+        return c != 0 ? c : a.itemId.compareTo(b.itemId);
     }
 
     static double retrieval(Candidate c, long now) {
