@@ -1,5 +1,7 @@
 package io.streamrec.gateway;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.streamrec.gateway.auth.Roles;
 import io.smallrye.mutiny.Uni;
 import io.streamrec.avro.UserFeatures;
 import io.streamrec.avro.WeightedKey;
@@ -24,6 +26,7 @@ import java.util.TreeMap;
 
 @Path("/users/{id}/features")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.QUERY)
 public class FeaturesResource {
     private static final double DAY_MS = 86_400_000.0;
 

@@ -1,5 +1,7 @@
 package io.streamrec.gateway;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.streamrec.gateway.auth.Roles;
 import io.smallrye.mutiny.Uni;
 import io.streamrec.avro.HistoryEntry;
 import io.streamrec.avro.UserState;
@@ -23,6 +25,7 @@ import java.util.List;
 
 @Path("/users/{id}")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.QUERY)
 public class HistoryResource {
     static final int DEFAULT_LIMIT = 20;
 

@@ -1,5 +1,8 @@
 package io.streamrec.gateway;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.streamrec.gateway.auth.Roles;
+import io.streamrec.gateway.auth.IngestRateLimited;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +34,8 @@ import java.util.function.Function;
 @Path("/")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.INGEST)
+@IngestRateLimited
 public class IngestResource {
     static final int MAX_BATCH = 1000;
 

@@ -1,5 +1,7 @@
 package io.streamrec.gateway;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.streamrec.gateway.auth.Roles;
 import io.smallrye.mutiny.Uni;
 import io.streamrec.avro.Item;
 import io.streamrec.avro.ItemProfile;
@@ -34,6 +36,7 @@ import java.util.function.Supplier;
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.QUERY)
 public class ItemsResource {
     static final int DEFAULT_COUNT = 10;
     static final String REASON_SIMILAR = "similar";

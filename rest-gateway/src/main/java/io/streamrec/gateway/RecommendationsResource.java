@@ -1,5 +1,7 @@
 package io.streamrec.gateway;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.streamrec.gateway.auth.Roles;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.streamrec.avro.HistoryEntry;
@@ -29,6 +31,7 @@ import java.util.UUID;
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.QUERY)
 public class RecommendationsResource {
     static final int DEFAULT_COUNT = 10;
     static final int MAX_COUNT = 500;
