@@ -86,6 +86,12 @@ final class Stack implements AutoCloseable {
         log.printf("  stack up in %.1f s: Kafka %s, %d gateway(s)%n", (System.nanoTime() - t0) / 1e9, bootstrap(), instances);
     }
 
+    /** The admin key ./streamrec up wrote for this stack (null when there is none, e.g. authentication off). */
+    String adminKey() {
+        Path file = home.resolve("credentials");
+        return Files.isRegularFile(file) ? io.streamrec.tools.ApiKeyOptions.read(file).get("STREAMREC_ADMIN_KEY") : null;
+    }
+
     /** pid of every process of the stack by name (kafka, gateway-0, ...), from the script's pid files. */
     Map<String, Long> pids() {
         Map<String, Long> out = new LinkedHashMap<>();
