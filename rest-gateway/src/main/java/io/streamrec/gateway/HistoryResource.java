@@ -1,12 +1,12 @@
 package io.streamrec.gateway;
 
-import jakarta.annotation.security.RolesAllowed;
-import io.streamrec.gateway.auth.Roles;
 import io.smallrye.mutiny.Uni;
 import io.streamrec.avro.HistoryEntry;
 import io.streamrec.avro.UserState;
+import io.streamrec.gateway.auth.Roles;
 import io.streamrec.processor.ProcessorConfig;
 import io.streamrec.processor.StoreNames;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

@@ -1,8 +1,5 @@
 package io.streamrec.gateway;
 
-import jakarta.annotation.security.RolesAllowed;
-import io.streamrec.gateway.auth.Roles;
-import io.streamrec.gateway.auth.IngestRateLimited;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,8 +7,11 @@ import io.smallrye.common.annotation.Blocking;
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.avro.Item;
 import io.streamrec.avro.User;
+import io.streamrec.gateway.auth.IngestRateLimited;
+import io.streamrec.gateway.auth.Roles;
 import io.streamrec.schemas.EventRules;
 import io.streamrec.schemas.Violation;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

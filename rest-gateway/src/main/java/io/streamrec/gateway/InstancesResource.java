@@ -1,7 +1,7 @@
 package io.streamrec.gateway;
 
-import jakarta.annotation.security.RolesAllowed;
 import io.streamrec.gateway.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

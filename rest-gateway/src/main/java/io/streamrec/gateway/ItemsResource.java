@@ -1,15 +1,15 @@
 package io.streamrec.gateway;
 
-import jakarta.annotation.security.RolesAllowed;
-import io.streamrec.gateway.auth.Roles;
 import io.smallrye.mutiny.Uni;
 import io.streamrec.avro.Item;
 import io.streamrec.avro.ItemProfile;
-import io.streamrec.recommend.ItemIndex;
+import io.streamrec.gateway.auth.Roles;
 import io.streamrec.processor.Decay;
 import io.streamrec.processor.FeatureSettings;
 import io.streamrec.processor.ItemFormulas;
 import io.streamrec.processor.ProcessorConfig;
+import io.streamrec.recommend.ItemIndex;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

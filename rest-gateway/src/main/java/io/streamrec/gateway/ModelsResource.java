@@ -1,9 +1,9 @@
 package io.streamrec.gateway;
 
-import jakarta.annotation.security.RolesAllowed;
 import io.streamrec.gateway.auth.Roles;
 import io.streamrec.ranker.ModelRegistry;
 import io.streamrec.recommend.Features;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -1,11 +1,11 @@
 package io.streamrec.gateway;
 
-import jakarta.annotation.security.RolesAllowed;
-import io.streamrec.gateway.auth.Roles;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.streamrec.avro.HistoryEntry;
 import io.streamrec.avro.Item;
+import io.streamrec.gateway.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
