@@ -133,6 +133,9 @@ final class Stack implements AutoCloseable {
         pb.environment().remove("STREAMREC_KAFKA_CONTROLLER_PORT");
         pb.environment().put("STREAMREC_HTTP_PORT", Integer.toString(httpPort));
         pb.environment().remove("STREAMREC_INSTANCES");
+        // the stack's own credentials (written by its up into home), not those of a stack the caller may run
+        pb.environment().remove("STREAMREC_CREDENTIALS");
+        pb.environment().remove("STREAMREC_API_KEY");
         try {
             Process p = pb.start();
             Thread pump = new Thread(() -> {
