@@ -3,9 +3,11 @@ package io.streamrec.gateway;
 import io.smallrye.mutiny.Uni;
 import io.streamrec.avro.UserFeatures;
 import io.streamrec.avro.WeightedKey;
+import io.streamrec.gateway.auth.Roles;
 import io.streamrec.processor.ProcessorConfig;
 import io.streamrec.processor.Sketches;
 import io.streamrec.processor.StoreNames;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -24,6 +26,7 @@ import java.util.TreeMap;
 
 @Path("/users/{id}/features")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.QUERY)
 public class FeaturesResource {
     private static final double DAY_MS = 86_400_000.0;
 

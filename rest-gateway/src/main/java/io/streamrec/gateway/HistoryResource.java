@@ -3,8 +3,10 @@ package io.streamrec.gateway;
 import io.smallrye.mutiny.Uni;
 import io.streamrec.avro.HistoryEntry;
 import io.streamrec.avro.UserState;
+import io.streamrec.gateway.auth.Roles;
 import io.streamrec.processor.ProcessorConfig;
 import io.streamrec.processor.StoreNames;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -23,6 +25,7 @@ import java.util.List;
 
 @Path("/users/{id}")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.QUERY)
 public class HistoryResource {
     static final int DEFAULT_LIMIT = 20;
 

@@ -7,8 +7,11 @@ import io.smallrye.common.annotation.Blocking;
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.avro.Item;
 import io.streamrec.avro.User;
+import io.streamrec.gateway.auth.IngestRateLimited;
+import io.streamrec.gateway.auth.Roles;
 import io.streamrec.schemas.EventRules;
 import io.streamrec.schemas.Violation;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -31,6 +34,8 @@ import java.util.function.Function;
 @Path("/")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.INGEST)
+@IngestRateLimited
 public class IngestResource {
     static final int MAX_BATCH = 1000;
 

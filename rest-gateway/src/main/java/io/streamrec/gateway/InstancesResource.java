@@ -1,5 +1,7 @@
 package io.streamrec.gateway;
 
+import io.streamrec.gateway.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,6 +18,7 @@ import java.util.Set;
 
 @Path("/instances")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public class InstancesResource {
     @Inject
     KafkaStreams streams;

@@ -3,11 +3,13 @@ package io.streamrec.gateway;
 import io.smallrye.mutiny.Uni;
 import io.streamrec.avro.Item;
 import io.streamrec.avro.ItemProfile;
-import io.streamrec.recommend.ItemIndex;
+import io.streamrec.gateway.auth.Roles;
 import io.streamrec.processor.Decay;
 import io.streamrec.processor.FeatureSettings;
 import io.streamrec.processor.ItemFormulas;
 import io.streamrec.processor.ProcessorConfig;
+import io.streamrec.recommend.ItemIndex;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -34,6 +36,7 @@ import java.util.function.Supplier;
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.QUERY)
 public class ItemsResource {
     static final int DEFAULT_COUNT = 10;
     static final String REASON_SIMILAR = "similar";

@@ -1,7 +1,9 @@
 package io.streamrec.gateway;
 
+import io.streamrec.gateway.auth.Roles;
 import io.streamrec.ranker.ModelRegistry;
 import io.streamrec.recommend.Features;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -36,6 +38,7 @@ public class ModelsResource {
 
     @GET
     @Path("models")
+    @RolesAllowed(Roles.QUERY)
     @Operation(summary = "Model versions on disk, newest first, with their metrics, and the active one")
     public Models list() {
         String usable = models.usableModel().map(ModelRegistry.LoadedModel::version).orElse(null);
@@ -52,6 +55,7 @@ public class ModelsResource {
 
     @POST
     @Path("admin/models/reload")
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Load the newest valid model now; a newer model that fails to load leaves the current one serving")
     public Reload reload() {
         ModelRegistry.ReloadResult r = models.registry().reload();

@@ -39,7 +39,14 @@ public final class Problems {
                 .entity(body(503, "Service temporarily unavailable", detail)).build();
     }
 
-    private static Map<String, Object> body(int status, String title, String detail) {
+    /** 429: a client over its rate; {@code Retry-After} says when the next request will be taken. */
+    public static Response tooManyRequests(String detail, long retryAfterSeconds) {
+        return Response.status(429).type(MEDIA_TYPE).header("Retry-After", retryAfterSeconds)
+                .entity(body(429, "Too many requests", detail)).build();
+    }
+
+    /** The problem document itself, for answers written outside JAX-RS (the authentication challenge). */
+    public static Map<String, Object> body(int status, String title, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);

@@ -4,6 +4,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.streamrec.avro.HistoryEntry;
 import io.streamrec.avro.Item;
+import io.streamrec.gateway.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -29,6 +31,7 @@ import java.util.UUID;
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.QUERY)
 public class RecommendationsResource {
     static final int DEFAULT_COUNT = 10;
     static final int MAX_COUNT = 500;

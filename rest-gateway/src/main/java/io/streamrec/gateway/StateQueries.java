@@ -2,6 +2,8 @@ package io.streamrec.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.streamrec.gateway.auth.AuthSettings;
+import io.streamrec.gateway.auth.ClusterSignature;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +40,9 @@ public class StateQueries {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    AuthSettings auth;
 
     @ConfigProperty(name = "quarkus.kafka-streams.application-server")
     String applicationServer;
@@ -176,12 +181,14 @@ public class StateQueries {
     }
 
     private Uni<HttpResponse<byte[]>> send(HostInfo owner, String pathAndQuery) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery))
                 .timeout(forwardTimeout)
                 .header(FORWARDED_HEADER, self.host() + ":" + self.port())
-                .header("Accept", "application/json")
-                .GET().build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
+                .header("Accept", "application/json");
+        // the owner takes it as another instance's request (forwarded queries, /internal): signed with the cluster secret
+        auth.cluster().ifPresent(c -> request.header(ClusterSignature.HEADER,
+                c.sign("GET", pathAndQuery, System.currentTimeMillis() / 1000)));
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray()))
                 .onFailure().transform(e -> new NotReady("owner " + owner + " did not answer: " + e));
     }
 

@@ -2,7 +2,6 @@ package io.streamrec.gateway;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.config.JsonConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
@@ -64,7 +63,7 @@ class FeaturesAndItemsTest {
             .jsonConfig(JsonConfig.jsonConfig().numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE));
 
     private static RequestSpecification given() {
-        return RestAssured.given().config(DOUBLES);
+        return TestKeys.given().config(DOUBLES);
     }
 
     private static JsonPath json(String path, Object... params) {

@@ -1,5 +1,7 @@
 package io.streamrec.gateway;
 
+import io.streamrec.gateway.auth.ApiKeys;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -39,8 +41,13 @@ final class GatewayProcess implements AutoCloseable {
                 "-Dkafka-streams.state.dir=" + stateDir,
                 "-Dstreamrec.ingest.timeout=3s",
                 "-jar", jar));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // as ./streamrec up passes them: the key digests and the cluster secret in the environment, not on the command line
+        pb.environment().put("STREAMREC_AUTH_KEYS_ADMIN", ApiKeys.sha256Hex(TestKeys.ADMIN));
+        pb.environment().put("STREAMREC_AUTH_KEYS_QUERY", ApiKeys.sha256Hex(TestKeys.QUERY));
+        pb.environment().put("STREAMREC_AUTH_CLUSTER_SECRET", TestKeys.CLUSTER_SECRET);
+        process = pb.start();
         return this;
     }
 
@@ -65,13 +72,23 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** GET with the admin key. */
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(path, TestKeys.ADMIN);
+    }
+
+    /** GET with this key ({@code null}: none). */
+    HttpResponse<String> get(String path, String apiKey) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).GET();
+        if (apiKey != null) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + TestKeys.ADMIN)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -154,8 +154,31 @@ class MultiInstanceIT {
         }
     }
 
+    /**
+     * Forwarded queries and internal state reads carry the cluster signature, which no client holds: a query key is
+     * answered for every user by either instance (half of them forwarded), while a client key on {@code /internal} is
+     * refused, even an admin's.
+     */
     @Test
     @Order(4)
+    void instancesSignTheirCallsAndClientKeysStayOutOfInternal() throws Exception {
+        for (GatewayProcess gw : List.of(a, b)) {
+            for (String user : expected.keySet()) {
+                HttpResponse<String> r = gw.get("/users/" + user + "/history?limit=1", TestKeys.QUERY);
+                assertEquals(200, r.statusCode(), user + " on port " + gw.port + ": " + r.body());
+            }
+            for (String key : List.of(TestKeys.ADMIN, TestKeys.QUERY)) {
+                HttpResponse<String> r = gw.get("/internal/users/user-0/state", key);
+                assertEquals(403, r.statusCode(), r.body());
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+            }
+            assertEquals(401, gw.get("/internal/users/user-0/state", null).statusCode());
+            assertEquals(401, gw.get("/users/user-0/history", null).statusCode());
+        }
+    }
+
+    @Test
+    @Order(5)
     void killedInstanceLosesNoAcceptedEvent() throws Exception {
         for (int u = 0; u < USERS; u++) {
             send(b, "user-" + u, "before-kill-" + u); // all accepted (202) by b
@@ -170,7 +193,7 @@ class MultiInstanceIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void brokerDownMeansServiceUnavailableNeverAccepted() throws Exception {
         kafka.close();
         kafka = null;

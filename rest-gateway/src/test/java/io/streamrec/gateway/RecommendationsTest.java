@@ -2,7 +2,6 @@ package io.streamrec.gateway;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.streamrec.ranker.ModelFiles;
@@ -48,7 +47,7 @@ class RecommendationsTest {
     }
 
     private static void post(String path, String json) {
-        RestAssured.given().contentType(ContentType.JSON).body(json).post(path).then().statusCode(202);
+        TestKeys.given().contentType(ContentType.JSON).body(json).post(path).then().statusCode(202);
     }
 
     private static String event(String user, String item, String type, long ts) {
@@ -56,7 +55,7 @@ class RecommendationsTest {
     }
 
     private static JsonPath get(String path, Object... params) {
-        return RestAssured.given().get(path, params).then().statusCode(200).extract().jsonPath();
+        return TestKeys.given().get(path, params).then().statusCode(200).extract().jsonPath();
     }
 
     /** Items a..: catalog entries, then u1 and u2 view a then b (so b follows a), and many users view the rest. */
@@ -183,10 +182,10 @@ class RecommendationsTest {
         for (String[] bad : new String[][] {{"count=0", "count"}, {"count=501", "count"}, {"count=x", "count"},
                 {"minPrice=-1", "minPrice"}, {"maxPrice=abc", "maxPrice"}, {"minPrice=5&maxPrice=2", "maxPrice"},
                 {"excludeSeen=maybe", "excludeSeen"}, {"excludePurchased=1", "excludePurchased"}}) {
-            RestAssured.given().get("/recommendations/{u}?" + bad[0], u).then().statusCode(400)
+            TestKeys.given().get("/recommendations/{u}?" + bad[0], u).then().statusCode(400)
                     .contentType("application/problem+json").body("errors[0].field", equalTo(bad[1]));
         }
-        RestAssured.given().contentType(ContentType.JSON).body("{\"itemIds\":[]}").post("/recommendations/{u}/rank", u)
+        TestKeys.given().contentType(ContentType.JSON).body("{\"itemIds\":[]}").post("/recommendations/{u}/rank", u)
                 .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("itemIds"));
     }
 
@@ -196,7 +195,7 @@ class RecommendationsTest {
         Map<String, String> ids = world(unique("cat"));
         Path model = ModelsDirResource.writeModel();
         String version = model.getFileName().toString();
-        JsonPath reload = RestAssured.given().post("/admin/models/reload").then().statusCode(200).extract().jsonPath();
+        JsonPath reload = TestKeys.given().post("/admin/models/reload").then().statusCode(200).extract().jsonPath();
         assertTrue(reload.getBoolean("changed"));
         assertEquals(version, reload.getString("active"));
 
@@ -219,7 +218,7 @@ class RecommendationsTest {
         }
 
         // /rank re-ranks exactly the given items with the same model
-        JsonPath ranked = RestAssured.given().contentType(ContentType.JSON)
+        JsonPath ranked = TestKeys.given().contentType(ContentType.JSON)
                 .body("{\"itemIds\":[\"" + ids.get("e") + "\",\"" + ids.get("b") + "\",\"" + ids.get("c") + "\",\"" + ids.get("b") + "\"]}")
                 .post("/recommendations/{u}/rank", user).then().statusCode(200).extract().jsonPath();
         assertEquals("model:" + version, ranked.getString("ranker"));
@@ -231,12 +230,12 @@ class RecommendationsTest {
     @Order(6)
     void aCorruptNewerModelLeavesThePreviousOneServing() throws Exception {
         Path good = ModelsDirResource.writeModel();
-        RestAssured.given().post("/admin/models/reload").then().statusCode(200).body("active", equalTo(good.getFileName().toString()));
+        TestKeys.given().post("/admin/models/reload").then().statusCode(200).body("active", equalTo(good.getFileName().toString()));
         // a newer version whose booster is garbage
         Thread.sleep(1100); // versions are named by the second
         Path corrupt = ModelsDirResource.writeModel();
         Files.write(corrupt.resolve(ModelFiles.MODEL), new byte[] {1, 2, 3, 4, 5});
-        JsonPath reload = RestAssured.given().post("/admin/models/reload").then().statusCode(200).extract().jsonPath();
+        JsonPath reload = TestKeys.given().post("/admin/models/reload").then().statusCode(200).extract().jsonPath();
         assertFalse(reload.getBoolean("changed"));
         assertEquals(good.getFileName().toString(), reload.getString("active"));
         assertEquals(corrupt.getFileName().toString(), reload.getString("failures[0].version"));
@@ -244,8 +243,8 @@ class RecommendationsTest {
         JsonPath models = get("/models");
         assertEquals(good.getFileName().toString(), models.getString("active"));
         assertEquals("failed", models.getString("versions[0].status"));
-        RestAssured.given().get("/recommendations/{u}?count=3", unique("u")).then().statusCode(200)
+        TestKeys.given().get("/recommendations/{u}?count=3", unique("u")).then().statusCode(200)
                 .body("ranker", equalTo("model:" + good.getFileName()));
-        RestAssured.given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString("streamrec_models_load_failed_total"));
+        TestKeys.given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString("streamrec_models_load_failed_total"));
     }
 }

@@ -5,7 +5,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.streamrec.recommend.Features;
@@ -92,14 +91,14 @@ class SageMakerRankingTest {
     void scoresComeFromTheEndpointAndAFailureFallsBackAndIsCounted() {
         String item = "sm-" + UUID.randomUUID();
         String user = "sm-user-" + UUID.randomUUID();
-        RestAssured.given().contentType(ContentType.JSON)
+        TestKeys.given().contentType(ContentType.JSON)
                 .body("[{\"userId\":\"" + user + "\",\"itemId\":\"" + item + "\",\"eventType\":\"purchase\"}]")
                 .post("/events").then().statusCode(202);
         io.streamrec.testsupport.Wait.until("the user's item is a candidate", java.time.Duration.ofSeconds(30), () ->
-                RestAssured.given().get("/recommendations/{u}?count=50", user).jsonPath().getList("items.itemId").contains(item));
+                TestKeys.given().get("/recommendations/{u}?count=50", user).jsonPath().getList("items.itemId").contains(item));
 
         System.setProperty(FAILING, "false");
-        JsonPath r = RestAssured.given().get("/recommendations/{u}?count=3", user).then().statusCode(200).extract().jsonPath();
+        JsonPath r = TestKeys.given().get("/recommendations/{u}?count=3", user).then().statusCode(200).extract().jsonPath();
         assertEquals("sagemaker:" + ENDPOINT, r.getString("ranker"));
         int scored = Math.min(300, r.getInt("candidates"));
         assertEquals(100.0 + scored - 1, r.getDouble("items[0].score"), 1e-9, "the last row got the highest score");
@@ -109,11 +108,11 @@ class SageMakerRankingTest {
         assertEquals(Features.SIZE, rows.get(0).split(",", -1).length, "one CSV column per feature, no label");
 
         System.setProperty(FAILING, "true");
-        JsonPath fallback = RestAssured.given().get("/recommendations/{u}?count=3", user).then().statusCode(200).extract().jsonPath();
+        JsonPath fallback = TestKeys.given().get("/recommendations/{u}?count=3", user).then().statusCode(200).extract().jsonPath();
         // no local model in this profile's models directory: the retrieval score ranks, and says so
         assertEquals("retrieval", fallback.getString("ranker"));
-        String metrics = RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = TestKeys.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("streamrec_ranker_fallbacks_total{ranker=\"sagemaker\",reason=\"error\"}"), "fallback counted");
-        RestAssured.given().get("/models").then().statusCode(200).body(containsString("\"ranker\":\"sagemaker\""));
+        TestKeys.given().get("/models").then().statusCode(200).body(containsString("\"ranker\":\"sagemaker\""));
     }
 }

@@ -62,6 +62,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
 
+    @picocli.CommandLine.Mixin
+    ApiKeyOptions auth = new ApiKeyOptions();
+
     @Option(names = "--url", defaultValue = "http://localhost:8080", description = "gateway base URL(s), comma-separated (default: ${DEFAULT-VALUE})")
     String urls;
 
@@ -142,6 +145,7 @@ public final class EvalCommand implements Callable<Integer> {
             } else {
                 args.addAll(List.of("--before", cutoff));
             }
+            args.addAll(auth.forward());
             int code = Main.commandLine().execute(args.toArray(String[]::new));
             if (code != 0) {
                 throw new ToolException("loading the data set failed (exit " + code + ")");
@@ -154,7 +158,9 @@ public final class EvalCommand implements Callable<Integer> {
         if (train) {
             CommandLine cl = Main.commandLine();
             if (cl.getSubcommands().containsKey("train")) {
-                int code = cl.execute("train", "--url", urls, "--bootstrap", bootstrap);
+                List<String> trainArgs = new ArrayList<>(List.of("train", "--url", urls, "--bootstrap", bootstrap));
+                trainArgs.addAll(auth.forward());
+                int code = cl.execute(trainArgs.toArray(String[]::new));
                 if (code != 0) {
                     throw new ToolException("training failed (exit " + code + ")");
                 }
@@ -226,6 +232,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private final AtomicLong errors = new AtomicLong();
+    private String queryKey;
 
     private Map<String, List<String>> query(List<URI> bases, Set<String> users, String params, PrintStream err) throws InterruptedException {
         Map<String, List<String>> answers = new ConcurrentHashMap<>();
@@ -233,6 +240,7 @@ public final class EvalCommand implements Callable<Integer> {
             return answers;
         }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        queryKey = auth.key(ApiKeyOptions.Role.QUERY);
         Semaphore inFlight = new Semaphore(concurrency);
         Progress bar = new Progress(err, Progress.autoOrParse(progress), "querying", users.size(), "users", "answered");
         AtomicLong done = new AtomicLong();
@@ -266,7 +274,11 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private CompletableFuture<String> sendWithRetry(HttpClient http, URI uri, int retriesLeft) {
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Accept", "application/json").GET().build();
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Accept", "application/json").GET();
+        if (queryKey != null) {
+            b.header("Authorization", "Bearer " + queryKey);
+        }
+        HttpRequest req = b.build();
         return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenCompose(r -> {
             if (r.statusCode() == 200) {
                 return CompletableFuture.completedFuture(r.body());

@@ -74,6 +74,9 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "http://localhost:8080", description = "gateway base URL(s), comma-separated; requests go round-robin (default: ${DEFAULT-VALUE})")
     String urls;
 
+    @picocli.CommandLine.Mixin
+    ApiKeyOptions auth = new ApiKeyOptions();
+
     @Option(names = "--batch", defaultValue = "500", description = "events per request, 1..1000 (default: ${DEFAULT-VALUE})")
     int batch;
 
@@ -217,6 +220,7 @@ public final class LoadCommand implements Callable<Integer> {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         Duration requestTimeout = Duration.ofSeconds(requestTimeoutSeconds);
+        String apiKey = auth.key(ApiKeyOptions.Role.INGEST);
         boolean ok = false;
         try {
             if (!noItems && catalog.size() > 0) {
@@ -224,7 +228,7 @@ public final class LoadCommand implements Callable<Integer> {
                 if (!dryRun) {
                     err.printf("sending %,d items to %s ...%n", items.size(), urls);
                     try (BatchSender itemSender = new BatchSender(client, bases, "/items", json, batch, concurrency,
-                            maxRetries, requestTimeout, summary.itemStats)) {
+                            maxRetries, requestTimeout, summary.itemStats, apiKey)) {
                         for (ItemJson item : items) {
                             itemSender.add(item.itemId(), item);
                         }
@@ -243,7 +247,7 @@ public final class LoadCommand implements Callable<Integer> {
                 });
             } else {
                 try (BatchSender sender = new BatchSender(client, bases, "/events", json, batch, concurrency,
-                        maxRetries, requestTimeout, summary.eventStats)) {
+                        maxRetries, requestTimeout, summary.eventStats, apiKey)) {
                     Pacer pacer = new Pacer(sender, err);
                     List<EventJson> timeOrdered = new ArrayList<>();
                     pass(null, row -> {

@@ -50,6 +50,9 @@ import java.util.concurrent.Callable;
                 "Groups: the examples of one user at one instant (an order's lines) form one group, every chosen item relevant.",
                 "Each example already holds the chosen item and the other candidates as serving scored them (settings streamrec.training.hard-negatives, random-negatives)."})
 public final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ApiKeyOptions auth = new ApiKeyOptions();
+
     @Option(names = "--url", defaultValue = "http://localhost:8080", description = "gateway base URL(s), comma-separated, to reload (default: ${DEFAULT-VALUE})")
     String urls;
 
@@ -134,12 +137,18 @@ public final class TrainCommand implements Callable<Integer> {
 
         if (reload) {
             for (URI g : gateways) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(g + "/admin/models/reload"))
+                HttpResponse<String> r = http.send(withKey(HttpRequest.newBuilder(URI.create(g + "/admin/models/reload")))
                         .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
                 out.printf("reload %s: HTTP %d %s%n", g, r.statusCode(), r.body());
             }
         }
         return 0;
+    }
+
+    /** The admin key (reload is an admin's; GET /models a query's, which admin includes). */
+    private HttpRequest.Builder withKey(HttpRequest.Builder b) {
+        String key = auth.key(ApiKeyOptions.Role.ADMIN);
+        return key == null ? b : b.header("Authorization", "Bearer " + key);
     }
 
     private static void row(PrintStream out, String name, RankingMetrics m) {
@@ -149,7 +158,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** The directory the gateway loads models from, as it says at GET /models. */
     private Path modelsDirOf(URI gateway) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/models")).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse<String> r = http.send(withKey(HttpRequest.newBuilder(URI.create(gateway + "/models"))).timeout(Duration.ofSeconds(10)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode dir = r.statusCode() == 200 ? json.readTree(r.body()).get("directory") : null;
             if (dir != null && !dir.asText().isBlank()) {

@@ -320,6 +320,7 @@ public final class BenchCommand implements Callable<Integer> {
                 reps, replay.events.size(), total, streamThreads);
         Stack stack = stack("throughput", 0);
         stack.start();
+        MiniHttp.useApiKey(stack.adminKey());
         Path stateRoot = stack.home().resolve("streams");
         Map<String, String> gatewaySettings = ThroughputBench.gatewayStreamsSettings(
                 root.resolve("rest-gateway/src/main/resources/application.properties"));
@@ -444,6 +445,7 @@ public final class BenchCommand implements Callable<Integer> {
         ReplayData replay = all.lastPart(Duration.ofDays(serveDays));
         Stack stack = stack("serve-" + instances, instances);
         stack.start();
+        MiniHttp.useApiKey(stack.adminKey());
         Gateways gw = new Gateways(stack.urls());
         Map<String, Object> phase = new LinkedHashMap<>();
         Map<String, Long> rssIdle = Footprint.rss(stack.pids());

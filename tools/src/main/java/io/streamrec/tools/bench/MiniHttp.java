@@ -26,6 +26,13 @@ public final class MiniHttp implements Closeable {
         }
     }
 
+    /**
+     * The API key every connection sends as {@code Authorization: Bearer} (the bench talks to stacks it started itself,
+     * with their admin key, which the ingest rate limit does not hold back): {@code $STREAMREC_API_KEY}, or what
+     * {@link #useApiKey} set for the stack at hand. Null: none.
+     */
+    private static volatile String apiKey = System.getenv("STREAMREC_API_KEY");
+
     private final String host;
     private final int port;
     private final int timeoutMillis;
@@ -39,6 +46,14 @@ public final class MiniHttp implements Closeable {
         this.port = base.getPort() < 0 ? 80 : base.getPort();
         this.timeoutMillis = timeoutMillis;
         this.hostHeader = host + ":" + port;
+    }
+
+    public static void useApiKey(String key) {
+        apiKey = key;
+    }
+
+    public static String apiKey() {
+        return apiKey;
     }
 
     public Response get(String pathAndQuery) throws IOException {
@@ -55,6 +70,10 @@ public final class MiniHttp implements Closeable {
             StringBuilder head = new StringBuilder(128)
                     .append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ").append(hostHeader)
                     .append("\r\nAccept: application/json\r\n");
+            String key = apiKey;
+            if (key != null) {
+                head.append("Authorization: Bearer ").append(key).append("\r\n");
+            }
             if (body != null) {
                 head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
             }

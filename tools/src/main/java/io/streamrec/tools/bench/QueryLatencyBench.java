@@ -122,7 +122,11 @@ final class QueryLatencyBench {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = List.of(javaBin, "-Xms256m", "-Xmx512m", "-XX:+UseParallelGC",
                 "-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(), specFile.toString());
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (MiniHttp.apiKey() != null) {
+            pb.environment().put("STREAMREC_API_KEY", MiniHttp.apiKey());   // the load generator's connections send it too
+        }
+        Process p = pb.start();
         byte[] out;
         try (InputStream in = p.getInputStream()) {
             out = in.readAllBytes();

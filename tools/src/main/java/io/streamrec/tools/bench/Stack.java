@@ -86,6 +86,12 @@ final class Stack implements AutoCloseable {
         log.printf("  stack up in %.1f s: Kafka %s, %d gateway(s)%n", (System.nanoTime() - t0) / 1e9, bootstrap(), instances);
     }
 
+    /** The admin key ./streamrec up wrote for this stack (null when there is none, e.g. authentication off). */
+    String adminKey() {
+        Path file = home.resolve("credentials");
+        return Files.isRegularFile(file) ? io.streamrec.tools.ApiKeyOptions.read(file).get("STREAMREC_ADMIN_KEY") : null;
+    }
+
     /** pid of every process of the stack by name (kafka, gateway-0, ...), from the script's pid files. */
     Map<String, Long> pids() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -127,6 +133,9 @@ final class Stack implements AutoCloseable {
         pb.environment().remove("STREAMREC_KAFKA_CONTROLLER_PORT");
         pb.environment().put("STREAMREC_HTTP_PORT", Integer.toString(httpPort));
         pb.environment().remove("STREAMREC_INSTANCES");
+        // the stack's own credentials (written by its up into home), not those of a stack the caller may run
+        pb.environment().remove("STREAMREC_CREDENTIALS");
+        pb.environment().remove("STREAMREC_API_KEY");
         try {
             Process p = pb.start();
             Thread pump = new Thread(() -> {

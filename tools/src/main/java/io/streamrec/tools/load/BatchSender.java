@@ -43,6 +43,8 @@ public final class BatchSender implements AutoCloseable {
     }
 
     private final HttpClient client;
+    /** sent as Authorization: Bearer; null: none */
+    private final String apiKey;
     private final List<URI> targets;
     private final String path;
     private final ObjectMapper json;
@@ -59,7 +61,13 @@ public final class BatchSender implements AutoCloseable {
 
     public BatchSender(HttpClient client, List<URI> bases, String path, ObjectMapper json, int batchSize, int lanes,
                        int maxRetries, Duration requestTimeout, Stats stats) {
+        this(client, bases, path, json, batchSize, lanes, maxRetries, requestTimeout, stats, null);
+    }
+
+    public BatchSender(HttpClient client, List<URI> bases, String path, ObjectMapper json, int batchSize, int lanes,
+                       int maxRetries, Duration requestTimeout, Stats stats, String apiKey) {
         this.client = client;
+        this.apiKey = apiKey;
         this.targets = bases.stream().map(b -> Urls.resolve(b, path)).toList();
         this.path = path;
         this.json = json;
@@ -153,12 +161,15 @@ public final class BatchSender implements AutoCloseable {
                 return;
             }
             URI target = targets.get((int) Math.floorMod(roundRobin.getAndIncrement(), (long) targets.size()));
-            HttpRequest request = HttpRequest.newBuilder(target)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(target)
                     .timeout(requestTimeout)
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json, application/problem+json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (apiKey != null) {
+                builder.header("Authorization", "Bearer " + apiKey);
+            }
+            HttpRequest request = builder.build();
             long retryAfterMs = -1;
             stats.requests.incrementAndGet();
             try {

@@ -34,6 +34,7 @@ class BatchSenderTest {
     private volatile Function<Integer, Integer> statusForRequest = n -> 202;
     private volatile String problem = "";
     private final AtomicInteger requestCount = new AtomicInteger();
+    private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
     void start() throws IOException {
@@ -50,6 +51,7 @@ class BatchSenderTest {
 
     private void handle(HttpExchange ex) throws IOException {
         int n = requestCount.incrementAndGet();
+        authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
         JsonNode body = json.readTree(ex.getRequestBody().readAllBytes());
         int status = statusForRequest.apply(n);
         byte[] answer = new byte[0];
@@ -71,6 +73,21 @@ class BatchSenderTest {
     private BatchSender sender(int batch, int lanes, int maxRetries, BatchSender.Stats stats) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         return new BatchSender(client, List.of(base), "/events", json, batch, lanes, maxRetries, Duration.ofSeconds(10), stats);
+    }
+
+    @Test
+    void sendsTheApiKeyAsBearerWhenItHasOne() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (BatchSender s = new BatchSender(client, List.of(base), "/events", json, 2, 1, 0, Duration.ofSeconds(10),
+                new BatchSender.Stats(), "sr_test-key")) {
+            s.add("u", event("u", 1));
+            s.flush();
+        }
+        try (BatchSender s = sender(2, 1, 0, new BatchSender.Stats())) {
+            s.add("u", event("u", 2));
+            s.flush();
+        }
+        assertEquals(List.of("Bearer sr_test-key", "null"), authorizations);
     }
 
     private static EventJson event(String user, int i) {
