@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * One item's state on the item side as the processor works on it: statistics, the two directions' Space-Saving
  * counters as live structures, attributed events and the publication mark. Its serde encodes it as the Avro
- * {@link ItemState} (the counters unsorted), so the changelog and RocksDB hold exactly what they held before,
+ * {@link ItemState} (the counters in publication order), so the changelog and RocksDB hold exactly what they held before,
  * and the counters are turned into lists only when the value is written (once per commit, by the
  * {@link WriteBehindStore} in front of the store), never per update.
  *

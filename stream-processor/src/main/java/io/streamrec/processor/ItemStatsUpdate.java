@@ -18,7 +18,7 @@ final class ItemStatsUpdate {
 
     /**
      * Applies one event to {@code before} (changed in place) or to a new record, and returns it. The unique-user
-     * sketch is not touched: callers add the users of a batch of events at once ({@link Sketches#addAll}).
+     * sketch is not touched: callers add the users of a batch of events at once ({@link ItemCounters#addUsers}).
      */
     static ItemStats apply(ItemStats before, String eventType, long t, FeatureSettings s) {
         // changed in place (see UserFeaturesUpdate)

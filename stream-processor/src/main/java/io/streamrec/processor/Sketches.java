@@ -23,15 +23,6 @@ public final class Sketches {
         return encode(hll);
     }
 
-    /** The sketch with every value added (one decode and one encode however many values); null sketch: a new one. */
-    public static ByteBuffer addAll(ByteBuffer sketch, Iterable<String> values, int lgK) {
-        HllSketch hll = open(sketch, lgK);
-        for (String v : values) {
-            hll.update(v);
-        }
-        return encode(hll);
-    }
-
     /** A live sketch to add to in place: decoded from {@code sketch}, or a new one with {@code lgK} when null. */
     public static HllSketch open(ByteBuffer sketch, int lgK) {
         return sketch == null ? new HllSketch(lgK, TgtHllType.HLL_4) : HllSketch.heapify(Memory.wrap(bytes(sketch)));

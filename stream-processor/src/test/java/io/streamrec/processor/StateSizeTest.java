@@ -58,7 +58,9 @@ class StateSizeTest {
             s = ItemStatsUpdate.apply(s, i % 3 == 0 ? "purchase" : "view", 1_700_000_000_000L + i * 1000L, S);
             users.add("user-" + i);
             if (users.size() == 1000) { // the item side adds a combined update's users at once
-                s.setUserSketch(Sketches.addAll(s.getUserSketch(), users, S.sketchLgK()));
+                org.apache.datasketches.hll.HllSketch sketch = Sketches.open(s.getUserSketch(), S.sketchLgK());
+                users.forEach(sketch::update);
+                s.setUserSketch(Sketches.encode(sketch));
                 users.clear();
             }
         }
