@@ -110,8 +110,8 @@ final class PendingItemUpdates {
                     if (pair.getKey().equals(s.getItemId()) || pair.getWeight() <= 0) {
                         continue;
                     }
-                    target.backward.merge(pair.getKey(), pair.getWeight(), Double::sum);
-                    byItem.computeIfAbsent(pair.getKey(), Combined::new).forward.merge(s.getItemId(), pair.getWeight(), Double::sum);
+                    target.backward().add(pair.getKey(), pair.getWeight());
+                    byItem.computeIfAbsent(pair.getKey(), Combined::new).forward().add(s.getItemId(), pair.getWeight());
                 }
             }
         }
@@ -171,12 +171,38 @@ final class PendingItemUpdates {
         context.forward(new Record<Object, Object>(partition, new ItemUpdates(items), timestamp), sink);
     }
 
+    /**
+     * Pair weights summed per neighbor, in the order neighbors first came: one lookup per pair and no boxing (a
+     * {@code Map<String, Double>} merge allocated a Double per pair, the drain's largest cost with the hashing).
+     */
+    private static final class Weights {
+        private final LinkedHashMap<String, double[]> byKey = new LinkedHashMap<>();
+
+        void add(String key, double weight) {
+            double[] w = byKey.get(key);
+            if (w == null) {
+                byKey.put(key, new double[]{weight});
+            } else {
+                w[0] += weight;
+            }
+        }
+
+        List<WeightedKey> list() {
+            List<WeightedKey> out = new ArrayList<>(byKey.size());
+            for (Map.Entry<String, double[]> e : byKey.entrySet()) {
+                out.add(new WeightedKey(e.getKey(), e.getValue()[0]));
+            }
+            return out;
+        }
+    }
+
     /** One item's update being combined: its statistics' change, its events' users, its pairs. */
     private static final class Combined {
         final String itemId;
-        final Map<String, Double> forward = new LinkedHashMap<>();
-        final Map<String, Double> backward = new LinkedHashMap<>();
-        final java.util.Set<String> users = new java.util.LinkedHashSet<>();
+        /** Created when first needed: most items of a drain are only some events' previous items (forward pairs). */
+        private Weights forward;
+        private Weights backward;
+        private java.util.Set<String> users;
         long views;
         long clicks;
         long carts;
@@ -191,6 +217,20 @@ final class PendingItemUpdates {
 
         Combined(String itemId) {
             this.itemId = itemId;
+        }
+
+        Weights forward() {
+            if (forward == null) {
+                forward = new Weights();
+            }
+            return forward;
+        }
+
+        Weights backward() {
+            if (backward == null) {
+                backward = new Weights();
+            }
+            return backward;
         }
 
         /** Adds an event as {@link ItemStatsUpdate#apply} would add it to the item's statistics. */
@@ -219,6 +259,9 @@ final class PendingItemUpdates {
             weightedEvents += weight;
             firstEvent = Math.min(firstEvent, t);
             lastEvent = Math.max(lastEvent, t);
+            if (users == null) {
+                users = new java.util.LinkedHashSet<>();
+            }
             users.add(s.getUserKey());
             if (s.getRecommendationId() != null) {
                 attributed++;
@@ -241,9 +284,9 @@ final class PendingItemUpdates {
          * statistics' change, a fixed size, goes in the first).
          */
         List<ItemUpdate> toUpdates(int max, FeatureSettings f) {
-            List<WeightedKey> fwd = weighted(forward);
-            List<WeightedKey> bwd = weighted(backward);
-            List<String> userList = new ArrayList<>(users);
+            List<WeightedKey> fwd = forward == null ? List.of() : forward.list();
+            List<WeightedKey> bwd = backward == null ? List.of() : backward.list();
+            List<String> userList = users == null ? List.of() : new ArrayList<>(users);
             ItemStatsDelta stats = stats(f);
             int parts = Math.max(1, Math.max(ceil(userList.size(), max), Math.max(ceil(fwd.size(), max), ceil(bwd.size(), max))));
             if (parts == 1) {
@@ -266,10 +309,5 @@ final class PendingItemUpdates {
             return new ArrayList<>(list.subList(from, Math.min(list.size(), from + max)));
         }
 
-        private static List<WeightedKey> weighted(Map<String, Double> m) {
-            List<WeightedKey> out = new ArrayList<>(m.size());
-            m.forEach((k, w) -> out.add(new WeightedKey(k, w)));
-            return out;
-        }
     }
 }

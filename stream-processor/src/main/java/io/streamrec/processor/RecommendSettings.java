@@ -13,7 +13,9 @@ import java.util.Map;
  * @param combineInterval       {@value #COMBINE_INTERVAL}: how often each user-side task sends the item updates it
  *                              combined to the item side, one record per item partition (wall clock, 1s)
  * @param publishInterval       {@value #PUBLISH_INTERVAL}: how often the item side publishes the profiles of the items
- *                              changed since, each once however many updates it had, then commits (wall clock, 1s)
+ *                              changed since, each once however many updates it had, then commits (wall clock, 2s:
+ *                              a changed item's profile and state are written half as often as with 1s; profiles lag
+ *                              the events by two to five seconds)
  * @param profileNeighbors      {@value #PROFILE_NEIGHBORS}: neighbors published per direction (50)
  * @param userItemsMax          {@value #USER_ITEMS_MAX}: items remembered per user for repurchase (200)
  * @param historyItems          {@value #HISTORY_ITEMS}: the user's most recent distinct items whose neighbors are candidates (10)
@@ -114,7 +116,7 @@ public record RecommendSettings(
     }
 
     public static RecommendSettings defaults() {
-        return new RecommendSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 50, 200, 10, 0.5, 2.0, 300, 20, 20, 10,
+        return new RecommendSettings(Duration.ofSeconds(1), Duration.ofSeconds(2), 50, 200, 10, 0.5, 2.0, 300, 20, 20, 10,
                 Duration.ofSeconds(10), Duration.ofSeconds(2),
                 FeatureSettings.parseWeights(SAMPLE_RATES, DEFAULT_SAMPLE_RATES), 300, 0, DEFAULT_MAX_EXAMPLES_PER_SECOND);
     }

@@ -200,6 +200,12 @@ final class GroupProgress implements AutoCloseable {
         }
         double steadySeconds = wallSeconds - from.seconds();
         double steadyRate = steadySeconds > 0 ? (events - from.committed()) / steadySeconds : events / wallSeconds;
+        if (from.committed() > target * 0.25) {
+            // commits too far apart for the samples to tell the start from the steady part (a pass-through commits
+            // every 10 s: the first sample past 2% may hold 90%, and the rest then looks instantaneous): the whole run
+            steadySeconds = wallSeconds;
+            steadyRate = events / wallSeconds;
+        }
         Sample last = samples.get(samples.size() - 1);
         Double cpu = null;
         if (!Double.isNaN(last.cpuSeconds()) && !Double.isNaN(from.cpuSeconds()) && last.committed() > from.committed()) {

@@ -57,6 +57,16 @@ final class InputWriter {
 
     /** Writes {@code repetitions} of the data, in time order of the replay, with progress on {@code log}. */
     static Written writeEvents(String bootstrap, ReplayData data, int repetitions, long shift, PrintStream log, String label) {
+        return writeEvents(bootstrap, data, 0, repetitions, shift, false, log, label);
+    }
+
+    /**
+     * Writes repetitions {@code first} to {@code first + repetitions - 1} (users and eventIds suffixed per repetition);
+     * with {@code sameWindow} every repetition is at the times of repetition 0 (other users over the same days), else
+     * each follows the one before.
+     */
+    static Written writeEvents(String bootstrap, ReplayData data, int first, int repetitions, long shift, boolean sameWindow,
+                               PrintStream log, String label) {
         long total = (long) repetitions * data.events.size();
         AtomicLong acked = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
@@ -64,9 +74,10 @@ final class InputWriter {
         long t0 = System.nanoTime();
         long lastReport = t0;
         try (KafkaProducer<String, byte[]> p = producer(bootstrap)) {
-            for (int rep = 0; rep < repetitions; rep++) {
+            for (int rep = first; rep < first + repetitions; rep++) {
+                long repShift = sameWindow ? shift - rep * data.repetitionSpanMillis() : shift;
                 for (int i = 0; i < data.events.size(); i++) {
-                    ClickEvent e = data.event(rep, i, shift);
+                    ClickEvent e = data.event(rep, i, repShift);
                     byte[] value = Serdes.CLICK_EVENT.serialize(Topics.EVENTS, e);
                     bytes.addAndGet(value.length);
                     p.send(new ProducerRecord<>(Topics.EVENTS, null, e.getTimestamp(), EventRules.keyOf(e), value), (md, ex) -> {

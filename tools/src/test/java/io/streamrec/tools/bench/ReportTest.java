@@ -62,6 +62,16 @@ class ReportTest {
     }
 
     @Test
+    void commitsTooFarApartForASteadyPartGiveTheWholeRunsRate() {
+        // a pass-through committing every 10 s: nothing, then 90% at once, then the rest 0.04 s later
+        List<GroupProgress.Sample> samples = List.of(new GroupProgress.Sample(0, 0), new GroupProgress.Sample(10.5, 0),
+                new GroupProgress.Sample(10.56, 9_000), new GroupProgress.Sample(10.6, 10_000));
+        GroupProgress.Run run = GroupProgress.summarize(10_000, 10_000, true, 10.6, samples);
+        assertEquals(10_000 / 10.6, run.steadyEventsPerSecond(), 1e-9);
+        assertEquals(10.6, run.steadySeconds(), 1e-9);
+    }
+
+    @Test
     void aForwardedQueryIsCountedOnceAsForwardedAndOnceAsLocal() {
         Map<String, Double> before = Gateways.parseQueryTotals("""
                 # TYPE streamrec_query_total counter
