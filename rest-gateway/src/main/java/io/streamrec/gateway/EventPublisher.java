@@ -100,10 +100,25 @@ public class EventPublisher {
         await(acks, users.size());
     }
 
+    /**
+     * Writes an erasure command for a user's key to the events topic (header {@code streamrec.command=erase}): it
+     * lands on the user's partition after every event of the user already accepted. Blocks until acknowledged.
+     */
+    public void publishErasure(String userKey, io.streamrec.avro.Erasure command) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.EVENTS, null, command.getRequestedAt(), userKey,
+                Serdes.ERASURE.serialize(Topics.EVENTS, command));
+        r.headers().add(Topics.HEADER_COMMAND, Topics.COMMAND_ERASE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        await(List.of(send(r)), 1);
+    }
+
     private CompletableFuture<?> send(String topic, String key, Long timestamp, byte[] value) {
+        return send(new ProducerRecord<>(topic, null, timestamp, key, value));
+    }
+
+    private CompletableFuture<?> send(ProducerRecord<String, byte[]> record) {
         CompletableFuture<Object> done = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), (meta, error) -> {
+            producer.send(record, (meta, error) -> {
                 if (error != null) {
                     done.completeExceptionally(error);
                 } else {

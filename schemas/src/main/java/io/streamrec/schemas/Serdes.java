@@ -32,12 +32,14 @@ public final class Serdes {
                 ItemNeighbors.class, NeighborCounter.class, RankEntry.class, ItemProfile.class,
                 UserItems.class, UserItem.class, TrainingExample.class, ExampleCandidate.class, UserState.class,
                 ItemState.class, ItemUpdates.class, ItemUpdate.class, ItemEventDelta.class, io.streamrec.avro.ItemStatsDelta.class,
-                io.streamrec.avro.SeenEvent.class);
+                io.streamrec.avro.SeenEvent.class, io.streamrec.avro.Erasure.class);
     }
 
     public static final AvroSerde<ClickEvent> CLICK_EVENT = new AvroSerde<>(ClickEvent.class, ClickEvent.getClassSchema());
     public static final AvroSerde<Item> ITEM = new AvroSerde<>(Item.class, Item.getClassSchema());
     public static final AvroSerde<User> USER = new AvroSerde<>(User.class, User.getClassSchema());
+    public static final AvroSerde<io.streamrec.avro.Erasure> ERASURE = new AvroSerde<>(io.streamrec.avro.Erasure.class,
+            io.streamrec.avro.Erasure.getClassSchema());
     public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.class, UserHistory.getClassSchema());
     public static final AvroSerde<UserFeatures> USER_FEATURES = new AvroSerde<>(UserFeatures.class, UserFeatures.getClassSchema());
     public static final AvroSerde<ItemStats> ITEM_STATS = new AvroSerde<>(ItemStats.class, ItemStats.getClassSchema());

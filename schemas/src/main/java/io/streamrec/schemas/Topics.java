@@ -20,8 +20,20 @@ public final class Topics {
      * per partition with the combined updates of the items of that partition. As many partitions as {@link #EVENTS}.
      */
     public static final String ITEM_UPDATES = "streamrec.item-updates";
+    /**
+     * Compacted, keyed by the SHA-256 of an erased user's key: the audit record of every erasure (time, requester; no
+     * personal data), written by the user side once the user's state is deleted; {@code train} skips those users.
+     */
+    public static final String ERASURES = "streamrec.erasures";
     /** Point-in-time-correct training rows for the ranker. */
     public static final String TRAINING_EXAMPLES = "streamrec.training-examples";
+
+    /**
+     * Header of a command record on {@link #EVENTS} (not an event): value {@link #COMMAND_ERASE} means the record's
+     * value is an {@code Erasure} for the user of the record's key.
+     */
+    public static final String HEADER_COMMAND = "streamrec.command";
+    public static final String COMMAND_ERASE = "erase";
 
     /** Header names on DLQ records. */
     public static final String HEADER_ERROR_REASON = "streamrec.error.reason";

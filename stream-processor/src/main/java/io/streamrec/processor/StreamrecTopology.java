@@ -35,6 +35,7 @@ import static org.apache.kafka.common.serialization.Serdes.String;
  * streamrec.item-profiles ----------------------------------> item-profiles-store (global: the item read model)
  * streamrec.events (bytes) -> validate --invalid--> streamrec.events.dlq
  *                                      --wrong key--> streamrec.events (re-keyed)
+ *                                      --erase command--> delete the user's state -> streamrec.erasures (audit, by key hash)
  *                                      -> user state: dedupe (recent eventIds), training example (state before the event) -> streamrec.training-examples
  *                                                     features, long-term items, history, pairs  [user-state-store]
  *                                                     pending item updates (drained each combine interval) [item-pending-store]
@@ -102,8 +103,10 @@ public final class StreamrecTopology {
 
         RecommendationState shared = new RecommendationState(config);
         t.addProcessor(USER_STATE, () -> new UserStateProcessor(config, shared, itemPartitions, ITEM_UPDATES_SINK), VALIDATE);
+        t.addProcessor(EraseProcessor.NAME, EraseProcessor::new, VALIDATE);
         t.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USER_STATE), String(),
-                Serdes.USER_STATE), USERS_DECODED, USERS_CHANGED), USER_STATE);
+                Serdes.USER_STATE), USERS_DECODED, USERS_CHANGED), USER_STATE, EraseProcessor.NAME);
+        t.addSink(EraseProcessor.SINK, Topics.ERASURES, new StringSerializer(), Serdes.ERASURE.serializer(), EraseProcessor.NAME);
         t.addStateStore(WriteBehindStore.logBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PENDING), Long(),
                 Serdes.ITEM_SIGNAL), PENDING_CHANGED), USER_STATE);
         t.addSink(UserStateProcessor.TRAINING_SINK, Topics.TRAINING_EXAMPLES, new StringSerializer(),

@@ -1,6 +1,8 @@
 package io.streamrec.processor;
 
 import io.streamrec.avro.ClickEvent;
+import io.streamrec.avro.Erasure;
+import io.streamrec.schemas.Erasures;
 import io.streamrec.schemas.EventRules;
 import io.streamrec.schemas.Serdes;
 import io.streamrec.schemas.Topics;
@@ -19,12 +21,14 @@ import java.util.List;
  * First step for every record on {@code streamrec.events}: decode, validate, and check the key. Raw bytes come in so
  * that a record that cannot be decoded is not lost: it goes to the DLQ with headers saying why. A valid event whose
  * key is not its userId (sessionId when anonymous) is written back to the events topic under the right key, so that
- * each user's state lives in exactly one partition whatever the producer did.
+ * each user's state lives in exactly one partition whatever the producer did. A command record (header
+ * {@code streamrec.command=erase}, an {@code Erasure} as value, keyed by the user's key) goes to the erase step.
  */
 final class ValidateProcessor implements Processor<byte[], byte[], Object, Object> {
     static final String TO_DLQ = "dlq-sink";
     static final String TO_REROUTE = "reroute-sink";
     static final String TO_NEXT = StreamrecTopology.USER_STATE;
+    static final String TO_ERASE = EraseProcessor.NAME;
 
     private final EventRules rules;
     private ProcessorContext<Object, Object> context;
@@ -40,6 +44,10 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        if (Erasures.isCommand(record.headers())) {
+            erase(record);
+            return;
+        }
         ClickEvent event;
         try {
             if (record.value() == null) {
@@ -72,6 +80,31 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
         }
         // event time drives retention and decay; the record timestamp follows it downstream
         context.forward(new Record<Object, Object>(key, event, event.getTimestamp()), TO_NEXT);
+    }
+
+    /** An erasure command: readable, keyed, and for the user of its key (the hash must match), else the DLQ. */
+    private void erase(Record<byte[], byte[]> record) {
+        Erasure command;
+        try {
+            if (record.value() == null) {
+                toDlq(record, "deserialize", "value", "erasure command has no value");
+                return;
+            }
+            command = Serdes.ERASURE.deserialize(Topics.EVENTS, record.value());
+        } catch (RuntimeException e) {
+            toDlq(record, "deserialize", "value", "erasure command: " + e.getMessage());
+            return;
+        }
+        if (record.key() == null) {
+            toDlq(record, "validate", "key", "erasure command without a key (the user's key)");
+            return;
+        }
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        if (!Erasures.hash(key).equals(command.getUserKeyHash())) {
+            toDlq(record, "validate", "userKeyHash", "is not the SHA-256 of the record's key");
+            return;
+        }
+        context.forward(new Record<Object, Object>(key, command, record.timestamp()), TO_ERASE);
     }
 
     private void toDlq(Record<byte[], byte[]> record, String stage, String field, String reason) {

@@ -177,11 +177,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     /**
      * Creates every streamrec topic: {@link Topics#EVENTS}, {@link Topics#EVENTS_DLQ} and
      * {@link Topics#TRAINING_EXAMPLES} as plain topics, {@link Topics#ITEMS}, {@link Topics#USERS} and
-     * {@link Topics#ITEM_PROFILES} compacted, all with {@code partitions} partitions.
+     * {@link Topics#ITEM_PROFILES} and {@link Topics#ERASURES} compacted, all with {@code partitions} partitions.
      */
     public void createStreamrecTopics(int partitions) {
         createTopics(partitions, Topics.EVENTS, Topics.EVENTS_DLQ, Topics.TRAINING_EXAMPLES, Topics.ITEM_UPDATES);
-        createCompactedTopics(partitions, Topics.ITEMS, Topics.USERS, Topics.ITEM_PROFILES);
+        createCompactedTopics(partitions, Topics.ITEMS, Topics.USERS, Topics.ITEM_PROFILES, Topics.ERASURES);
     }
 
     private void create(int partitions, Map<String, String> configs, String... names) {

@@ -55,6 +55,8 @@ public final class CreateTopicsCommand implements java.util.concurrent.Callable<
         topics.put(Topics.EVENTS_DLQ, Map.of());
         topics.put(Topics.TRAINING_EXAMPLES, Map.of());
         topics.put(Topics.ITEM_PROFILES, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        // the erasure audit log: one record per erased user (by key hash), kept for good
+        topics.put(Topics.ERASURES, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         // internal, user side -> item side; read once by the item side, so a day of retention is plenty
         topics.put(Topics.ITEM_UPDATES, Map.of(TopicConfig.RETENTION_MS_CONFIG, "86400000"));
         return topics;

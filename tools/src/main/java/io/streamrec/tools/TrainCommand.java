@@ -178,6 +178,8 @@ public final class TrainCommand implements Callable<Integer> {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-train");
         TrainingData data = new TrainingData(maxRows);
+        io.streamrec.tools.train.ErasureList erased = io.streamrec.tools.train.ErasureList.read(props);
+        long skipped = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(Topics.TRAINING_EXAMPLES, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
@@ -200,12 +202,19 @@ public final class TrainCommand implements Callable<Integer> {
                         continue;
                     }
                     TrainingExample e = Serdes.TRAINING_EXAMPLE.deserialize(r.topic(), r.value());
-                    data.add(e);
                     read++;
+                    if (erased.erased(e.getUserKey())) {
+                        skipped++;
+                        continue;
+                    }
+                    data.add(e);
                 }
                 bar.update(read, read);
             }
             bar.finish(read, read);
+        }
+        if (erased.size() > 0) {
+            err.printf(Locale.ROOT, "skipped %,d examples of erased users (%,d erasures in %s)%n", skipped, erased.size(), Topics.ERASURES);
         }
         return data;
     }

@@ -513,10 +513,30 @@ public final class BenchCommand implements Callable<Integer> {
             List<FreshnessBench.Result> fresh = new ArrayList<>();
             int probes = instances == 1 ? freshnessProbes : Math.max(50, freshnessProbes / 4);
             long budget = Duration.ofSeconds(quick ? 15 : 40).toNanos();
+            // the gateways' maximum for live traffic, as the background posts it: events of many users over REST
+            // (batches of 100, 4 clients, closed loop), ingest and processing on the same cores, from the first POST
+            // until the last event is processed
+            Map<org.apache.kafka.common.TopicPartition, Long> liveFrom = kafka.committed(GATEWAY_APP_ID);
+            long liveStart = System.nanoTime();
+            IngestBench.Result burst = IngestBench.run(stack.urls(), 100, 4, quick ? 5 : 20, itemArray, runId + "-max-" + instances, log);
+            GroupProgress.Run liveRun = kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
+                    () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)), liveFrom,
+                    catchUpSeconds, log, instances + " gateway(s), live-traffic maximum");
+            double liveSeconds = (System.nanoTime() - liveStart) / 1e9;
+            double liveMax = burst.events() / liveSeconds;
+            log.printf("  live-traffic maximum: %,d events posted (%,.0f events/s accepted) and processed in %.1f s: %,.0f events/s%s%n",
+                    burst.events(), burst.eventsPerSecond(), liveSeconds, liveMax, liveRun.complete() ? "" : " (NOT all processed in time)");
+            Map<String, Object> live = new LinkedHashMap<>();
+            live.put("eventsPosted", burst.events());
+            live.put("postedEventsPerSecond", burst.eventsPerSecond());
+            live.put("secondsUntilProcessed", liveSeconds);
+            live.put("eventsPerSecond", liveMax);
+            live.put("complete", liveRun.complete());
+            phase.put("liveTrafficMaximum", live);
             // background traffic at half the measured maximum throughput, so freshness is measured under real load,
-            // not a trickle: half of what these gateways just showed they process (JIT-warm), and never more than half
-            // the in-process topology's rate
-            double max = run.steadyEventsPerSecond();
+            // not a trickle: half of what these gateways just showed they take in and process as live traffic, and
+            // never more than half the in-process topology's rate
+            double max = liveMax;
             if (topologyRun != null && topologyRun.steadyEventsPerSecond() > 0) {
                 max = Math.min(max, topologyRun.steadyEventsPerSecond());
             }

@@ -188,8 +188,9 @@ final class BenchSummary {
             }
         });
         sb.append(String.format(Locale.ROOT, "%n2. Freshness: from the 202 of POST /events until the answer shows the event, "
-                + "polled every %d us, under background load (events/s as shown: half of the gateways' measured, JIT-warm "
-                + "processing rate, at most half the in-process topology's, plus 100 history queries/s); goal p99 < 100 ms%n",
+                + "polled every %d us, under background load (events/s as shown: half of the gateways' measured maximum for "
+                + "live traffic, REST ingest and processing together, at most half the in-process topology's rate, plus 100 "
+                + "history queries/s); goal p99 < 100 ms%n",
                 FreshnessBench.POLL_PAUSE_MICROS));
         sb.append(table.render("   "));
     }

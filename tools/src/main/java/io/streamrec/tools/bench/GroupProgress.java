@@ -198,9 +198,10 @@ final class GroupProgress implements AutoCloseable {
                 break;
             }
         }
+        boolean coarse = from.committed() > target * 0.25;
         double steadySeconds = wallSeconds - from.seconds();
         double steadyRate = steadySeconds > 0 ? (events - from.committed()) / steadySeconds : events / wallSeconds;
-        if (from.committed() > target * 0.25) {
+        if (coarse) {
             // commits too far apart for the samples to tell the start from the steady part (a pass-through commits
             // every 10 s: the first sample past 2% may hold 90%, and the rest then looks instantaneous): the whole run
             steadySeconds = wallSeconds;
@@ -208,7 +209,7 @@ final class GroupProgress implements AutoCloseable {
         }
         Sample last = samples.get(samples.size() - 1);
         Double cpu = null;
-        if (!Double.isNaN(last.cpuSeconds()) && !Double.isNaN(from.cpuSeconds()) && last.committed() > from.committed()) {
+        if (!coarse && !Double.isNaN(last.cpuSeconds()) && !Double.isNaN(from.cpuSeconds()) && last.committed() > from.committed()) {
             cpu = (last.cpuSeconds() - from.cpuSeconds()) * 1e6 / (last.committed() - from.committed());
         } else if (!Double.isNaN(last.cpuSeconds()) && last.committed() > 0) {
             cpu = last.cpuSeconds() * 1e6 / last.committed();

@@ -1,0 +1,43 @@
+package io.streamrec.schemas;
+
+import io.streamrec.avro.Erasure;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Erasing a user (GDPR article 17): the command is a record on {@link Topics#EVENTS} keyed by the user's key, so it
+ * reaches the partition and task that hold the user's state, after every event of the user accepted before it (one
+ * partition, one order); the user side deletes the state (a tombstone in the changelog) and writes the audit record,
+ * keyed by the key's SHA-256, to {@link Topics#ERASURES} in the same transaction.
+ */
+public final class Erasures {
+    private Erasures() {
+    }
+
+    /** Lower-case hex SHA-256 of a user's key (UTF-8): how erasures name users without holding their ids. */
+    public static String hash(String userKey) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(userKey.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** A new erasure command for a user's key. */
+    public static Erasure command(String userKey, long requestedAt, String requester) {
+        return new Erasure(UUID.randomUUID().toString(), hash(userKey), requestedAt, requester, null);
+    }
+
+    /** True when a record's headers mark it as an erasure command. */
+    public static boolean isCommand(Headers headers) {
+        Header h = headers == null ? null : headers.lastHeader(Topics.HEADER_COMMAND);
+        return h != null && h.value() != null && Topics.COMMAND_ERASE.equals(new String(h.value(), StandardCharsets.UTF_8));
+    }
+}
