@@ -44,7 +44,11 @@ class AuthTest {
             if (body != null) {
                 r = r.contentType(ContentType.JSON).body(body);
             }
-            return method.equals("GET") ? r.get(path) : r.post(path);
+            return switch (method) {
+                case "GET" -> r.get(path);
+                case "DELETE" -> r.delete(path);
+                default -> r.post(path);
+            };
         }
 
         @Override
@@ -67,6 +71,7 @@ class AuthTest {
             new Endpoint("POST", "/recommendations/auth-u/rank", "{\"itemIds\":[]}", Needs.QUERY),
             new Endpoint("GET", "/models", null, Needs.QUERY),
             new Endpoint("POST", "/admin/models/reload", null, Needs.ADMIN),
+            new Endpoint("DELETE", "/users/auth-u", null, Needs.ADMIN),
             new Endpoint("GET", "/instances", null, Needs.ADMIN),
             new Endpoint("GET", "/internal/users/auth-u/state", null, Needs.CLUSTER),
             new Endpoint("GET", "/q/metrics", null, Needs.ANY_KEY),

@@ -142,6 +142,35 @@ class IngestAndHistoryTest {
     }
 
     @Test
+    void anErasedUserIsAnsweredAsUnknownAndOthersStay() {
+        String u = user();
+        String other = user();
+        given().contentType(ContentType.JSON)
+                .body("[{\"userId\":\"" + u + "\",\"itemId\":\"A\",\"eventType\":\"view\",\"timestamp\":" + T + "},"
+                        + "{\"userId\":\"" + u + "\",\"itemId\":\"B\",\"eventType\":\"purchase\",\"timestamp\":" + (T + 1000) + "},"
+                        + "{\"userId\":\"" + other + "\",\"itemId\":\"A\",\"eventType\":\"view\",\"timestamp\":" + T + "}]")
+                .post("/events").then().statusCode(202);
+        waitForHistory(u, 2);
+        waitForHistory(other, 1);
+
+        // a query key may not erase; an admin may
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + TestKeys.QUERY).delete("/users/{id}", u)
+                .then().statusCode(403).contentType("application/problem+json");
+        given().delete("/users/{id}", u).then().statusCode(202)
+                .body("userKeyHash", equalTo(io.streamrec.schemas.Erasures.hash(u))).body("status", equalTo("accepted"))
+                .body("requestId", org.hamcrest.Matchers.notNullValue());
+
+        waitForHistory(u, 0);
+        String nobody = user();
+        assertEquals(given().get("/users/{id}/features", nobody).then().statusCode(200).extract().asString().replace(nobody, "ID"),
+                given().get("/users/{id}/features", u).then().statusCode(200).extract().asString().replace(u, "ID"),
+                "an erased user's features are an unknown user's");
+        history(other).then().body("count", equalTo(1));
+        given().delete("/users/{id}", "x".repeat(257)).then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("id"));
+    }
+
+    @Test
     void anonymousSessionEventsAreKeptUnderTheSession() {
         String session = "s-" + UUID.randomUUID();
         given().contentType(ContentType.JSON)

@@ -47,22 +47,27 @@ final class BackgroundLoad implements AutoCloseable {
         // batches of 10 events, or of 100 above 2,000 events/s (the storefront's batching; keeps the request rate sane)
         int batch = eventsPerSecond > 2000 ? 100 : 10;
         paced(urls, eventsPerSecond / batch, 17, (k, http, random) -> {
-            StringBuilder sb = new StringBuilder(160 * batch).append('[');
-            long now = System.currentTimeMillis();
-            for (int j = 0; j < batch; j++) {
-                if (j > 0) {
-                    sb.append(',');
-                }
-                EventBodies.appendEvent(sb, "bg-" + runId + "-" + k + "-" + j, users.get(random.nextInt(users.size())),
-                        items[random.nextInt(items.length)], "view", now);
-            }
-            sb.append(']');
-            boolean ok = http.post("/events", sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).status() == 202;
+            boolean ok = http.post("/events", views(batch, "bg-" + runId + "-" + k, users, items, random)).status() == 202;
             if (ok) {
                 eventsAccepted.addAndGet(batch);
             }
             return ok;
         });
+    }
+
+    /** A batch of views, each by a random one of the users of a random one of the items, eventIds {@code prefix-j}. */
+    static byte[] views(int batch, String prefix, List<String> users, String[] items, SplittableRandom random) {
+        StringBuilder sb = new StringBuilder(160 * batch).append('[');
+        long now = System.currentTimeMillis();
+        for (int j = 0; j < batch; j++) {
+            if (j > 0) {
+                sb.append(',');
+            }
+            EventBodies.appendEvent(sb, prefix + "-" + j, users.get(random.nextInt(users.size())),
+                    items[random.nextInt(items.length)], "view", now);
+        }
+        sb.append(']');
+        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void queryLoop(List<URI> urls, List<String> users) {

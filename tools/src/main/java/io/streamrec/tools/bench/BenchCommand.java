@@ -513,12 +513,12 @@ public final class BenchCommand implements Callable<Integer> {
             List<FreshnessBench.Result> fresh = new ArrayList<>();
             int probes = instances == 1 ? freshnessProbes : Math.max(50, freshnessProbes / 4);
             long budget = Duration.ofSeconds(quick ? 15 : 40).toNanos();
-            // the gateways' maximum for live traffic, as the background posts it: events of many users over REST
-            // (batches of 100, 4 clients, closed loop), ingest and processing on the same cores, from the first POST
-            // until the last event is processed
+            // the gateways' maximum for live traffic, as the background posts it (views by random known users of
+            // random items, over REST, batches of 100) but closed loop from 4 clients: ingest and processing on the
+            // same cores, from the first POST until the last event is processed
             Map<org.apache.kafka.common.TopicPartition, Long> liveFrom = kafka.committed(GATEWAY_APP_ID);
             long liveStart = System.nanoTime();
-            IngestBench.Result burst = IngestBench.run(stack.urls(), 100, 4, quick ? 5 : 20, itemArray, runId + "-max-" + instances, log);
+            IngestBench.Result burst = IngestBench.run(stack.urls(), 100, 4, quick ? 5 : 20, itemArray, users, runId + "-max-" + instances, log);
             GroupProgress.Run liveRun = kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
                     () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)), liveFrom,
                     catchUpSeconds, log, instances + " gateway(s), live-traffic maximum");

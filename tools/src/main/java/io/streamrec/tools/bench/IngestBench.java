@@ -24,6 +24,16 @@ final class IngestBench {
 
     static Result run(List<URI> urls, int batch, int clients, double seconds, String[] items, String runId, PrintStream log)
             throws InterruptedException {
+        return run(urls, batch, clients, seconds, items, null, runId, log);
+    }
+
+    /**
+     * @param users when given, every event is a view by a random one of these users of a random one of the items, as
+     *              {@link BackgroundLoad} posts them (live traffic of a shop's known users); else each client writes
+     *              for 200 users of its own, new ones
+     */
+    static Result run(List<URI> urls, int batch, int clients, double seconds, String[] items, List<String> users, String runId,
+                      PrintStream log) throws InterruptedException {
         AtomicLong requests = new AtomicLong();
         AtomicLong events = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -36,10 +46,13 @@ final class IngestBench {
             Histogram h = new Histogram(LatencyRecorder.HIGHEST_MICROS, 3);
             histograms.add(h);
             Thread t = new Thread(() -> {
+                java.util.SplittableRandom random = new java.util.SplittableRandom(31L + client);
                 try (MiniHttp http = new MiniHttp(urls.get(client % urls.size()), 15_000)) {
                     for (long k = 0; System.nanoTime() < end; k++) {
-                        byte[] body = EventBodies.batch(batch, "ing-" + runId + "-b" + batch + "-c" + client + "-" + k,
-                                "ingest-" + runId + "-c" + client, 200, items, (int) (k * batch), System.currentTimeMillis());
+                        byte[] body = users == null
+                                ? EventBodies.batch(batch, "ing-" + runId + "-b" + batch + "-c" + client + "-" + k,
+                                "ingest-" + runId + "-c" + client, 200, items, (int) (k * batch), System.currentTimeMillis())
+                                : BackgroundLoad.views(batch, "ing-" + runId + "-c" + client + "-" + k, users, items, random);
                         long t0 = System.nanoTime();
                         try {
                             MiniHttp.Response r = http.post("/events", body);
