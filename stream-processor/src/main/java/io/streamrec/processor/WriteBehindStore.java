@@ -51,6 +51,13 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
     private final boolean freshKeys;
     /** Keys put since the last write that the inner store does not have: deleting one needs no inner delete. */
     private final java.util.HashSet<K> notInInner = new java.util.HashSet<>();
+    /**
+     * For a log ({@link #freshKeys}): how many entries the inner store holds, -1 when not known (after init, until the
+     * first {@link #all}). When it holds none, {@link #all} does not open an inner iterator at all: after a burst that
+     * spilled entries to RocksDB and deleted them again, a scan there must step over their tombstones until a
+     * compaction drops them, and the drain, every second, took seconds doing so while the stream thread processed nothing.
+     */
+    private long innerEntries = -1;
 
     WriteBehindStore(KeyValueStore<K, V> inner, int maxClean, int maxDirty, boolean freshKeys) {
         this.inner = inner;
@@ -84,6 +91,7 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
         clean.clear();
         dirty.clear();
         notInInner.clear();
+        innerEntries = -1;
         inner.init(context, root);
     }
 
@@ -149,10 +157,16 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
         for (Map.Entry<K, Object> e : dirty.entrySet()) {
             if (e.getValue() == DELETED) {
                 inner.delete(e.getKey());
+                if (innerEntries > 0) {
+                    innerEntries--;
+                }
             } else {
                 V v = (V) e.getValue();
                 inner.put(e.getKey(), v);
                 clean.put(e.getKey(), v);
+                if (innerEntries >= 0) {
+                    innerEntries++;
+                }
             }
         }
         dirty.clear();
@@ -172,6 +186,7 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
         clean.clear();
         dirty.clear();
         notInInner.clear();
+        innerEntries = -1;
         if (inner instanceof CachedStateStore<?, ?> c) {
             c.clearCache();
         }
@@ -201,10 +216,17 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
     @SuppressWarnings("unchecked")
     public synchronized KeyValueIterator<K, V> all() {
         LinkedHashMap<K, V> merged = new LinkedHashMap<>();
-        try (KeyValueIterator<K, V> it = inner.all()) {
-            while (it.hasNext()) {
-                KeyValue<K, V> kv = it.next();
-                merged.put(kv.key, kv.value);
+        if (!freshKeys || innerEntries != 0) {
+            long n = 0;
+            try (KeyValueIterator<K, V> it = inner.all()) {
+                while (it.hasNext()) {
+                    KeyValue<K, V> kv = it.next();
+                    merged.put(kv.key, kv.value);
+                    n++;
+                }
+            }
+            if (freshKeys) {
+                innerEntries = n;
             }
         }
         for (Map.Entry<K, Object> e : dirty.entrySet()) {

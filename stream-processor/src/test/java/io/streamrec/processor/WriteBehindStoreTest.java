@@ -24,6 +24,8 @@ class WriteBehindStoreTest {
     /** Calls that changed the inner store: "put k=v" or "delete k". */
     private final List<String> writes = new ArrayList<>();
     private KeyValueStore<String, String> innerView;
+    /** Scans of the inner store ({@code all()}). */
+    private int scans;
 
     @SuppressWarnings("unchecked")
     private KeyValueStore<String, String> store(boolean log) {
@@ -31,6 +33,9 @@ class WriteBehindStoreTest {
                 .withLoggingDisabled().build();
         innerView = real;
         InvocationHandler counting = (proxy, method, args) -> {
+            if (method.getName().equals("all")) {
+                scans++;
+            }
             if (method.getName().equals("put")) {
                 writes.add("put " + args[0] + "=" + args[1]);
             } else if (method.getName().equals("delete")) {
@@ -104,6 +109,34 @@ class WriteBehindStoreTest {
         s.delete("2"); // written before: its delete must reach the inner store
         flushCache(s);
         assertEquals(List.of("put 2=e2", "delete 2"), writes);
+    }
+
+    @Test
+    void aLogWhoseSpilledEntriesWereAllDeletedIsNotScannedAgain() {
+        KeyValueStore<String, String> s = store(true);
+        s.put("1", "e1");
+        assertEquals(List.of("1"), keys(s)); // the first scan counts what the inner store holds: nothing
+        int before = scans;
+        s.put("2", "e2");
+        s.put("3", "e3");
+        flushCache(s); // spilled (a burst bigger than the memory bound, or a commit in between)
+        assertEquals(List.of("1", "2", "3"), keys(s));
+        assertEquals(before + 1, scans, "entries in the inner store: scanned");
+        s.delete("1");
+        s.delete("2");
+        s.delete("3");
+        flushCache(s);
+        s.put("4", "e4");
+        assertEquals(List.of("4"), keys(s));
+        assertEquals(before + 1, scans, "the inner store holds none: its tombstones are not scanned");
+    }
+
+    private static List<String> keys(KeyValueStore<String, String> s) {
+        List<String> out = new ArrayList<>();
+        try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = s.all()) {
+            it.forEachRemaining(kv -> out.add(kv.key));
+        }
+        return out;
     }
 
     @Test

@@ -518,7 +518,7 @@ public final class BenchCommand implements Callable<Integer> {
             // same cores, from the first POST until the last event is processed
             Map<org.apache.kafka.common.TopicPartition, Long> liveFrom = kafka.committed(GATEWAY_APP_ID);
             long liveStart = System.nanoTime();
-            IngestBench.Result burst = IngestBench.run(stack.urls(), 100, 4, quick ? 5 : 20, itemArray, users, runId + "-max-" + instances, log);
+            IngestBench.Result burst = IngestBench.run(stack.urls(), 100, 4, quick ? 2 : 6, itemArray, users, runId + "-max-" + instances, log);
             GroupProgress.Run liveRun = kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
                     () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)), liveFrom,
                     catchUpSeconds, log, instances + " gateway(s), live-traffic maximum");
