@@ -93,6 +93,11 @@ final class GatewayProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + TestKeys.ADMIN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);

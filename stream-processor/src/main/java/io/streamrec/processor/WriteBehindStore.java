@@ -211,10 +211,22 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
         inner.close();
     }
 
-    /** Every entry: the inner store's, with the changes in memory applied (new keys last, in the order changed). */
+    /**
+     * Every entry: the inner store's, with the changes in memory applied (new keys last, in the order changed). A
+     * write-through store ({@code maxDirty} 0: nothing is ever held back) is scanned without this store's lock: the
+     * global item profiles are scanned by the item index's rebuild every few seconds while stream threads and queries
+     * read single profiles and the global thread writes; holding the lock for the whole scan stalled them all.
+     */
     @Override
+    public KeyValueIterator<K, V> all() {
+        if (maxDirty == 0) {
+            return inner.all();
+        }
+        return mergedAll();
+    }
+
     @SuppressWarnings("unchecked")
-    public synchronized KeyValueIterator<K, V> all() {
+    private synchronized KeyValueIterator<K, V> mergedAll() {
         LinkedHashMap<K, V> merged = new LinkedHashMap<>();
         if (!freshKeys || innerEntries != 0) {
             long n = 0;
