@@ -35,7 +35,7 @@ class BrokenManifestsTest {
     @Test
     void aValueOutsideItsEnumerationIsRejected() throws IOException {
         Rendered broken = renderDevWith("base/kafka/users.yaml", s -> replaceFirst(s, "type: transactionalId", "type: transactionId"));
-        assertEquals(List.of("KafkaUser streamrec-gateway: /spec/authorization/acls/10/resource/type: does not have a value"
+        assertEquals(List.of("KafkaUser streamrec-gateway: /spec/authorization/acls/11/resource/type: does not have a value"
                 + " in the enumeration [\"topic\", \"group\", \"cluster\", \"transactionalId\"]"), Checks.schemas(broken));
     }
 

@@ -107,7 +107,7 @@ public class EventPublisher {
     public void publishErasure(String userKey, io.streamrec.avro.Erasure command) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.EVENTS, null, command.getRequestedAt(), userKey,
                 Serdes.ERASURE.serialize(Topics.EVENTS, command));
-        r.headers().add(Topics.HEADER_COMMAND, Topics.COMMAND_ERASE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        r.headers().add(Topics.HEADER_COMMAND, Topics.HEADER_COMMAND_ERASE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         await(List.of(send(r)), 1);
     }
 

@@ -38,6 +38,6 @@ public final class Erasures {
     /** True when a record's headers mark it as an erasure command. */
     public static boolean isCommand(Headers headers) {
         Header h = headers == null ? null : headers.lastHeader(Topics.HEADER_COMMAND);
-        return h != null && h.value() != null && Topics.COMMAND_ERASE.equals(new String(h.value(), StandardCharsets.UTF_8));
+        return h != null && h.value() != null && Topics.HEADER_COMMAND_ERASE.equals(new String(h.value(), StandardCharsets.UTF_8));
     }
 }

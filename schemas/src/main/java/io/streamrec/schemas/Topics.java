@@ -29,11 +29,11 @@ public final class Topics {
     public static final String TRAINING_EXAMPLES = "streamrec.training-examples";
 
     /**
-     * Header of a command record on {@link #EVENTS} (not an event): value {@link #COMMAND_ERASE} means the record's
+     * Header of a command record on {@link #EVENTS} (not an event): value {@link #HEADER_COMMAND_ERASE} means the record's
      * value is an {@code Erasure} for the user of the record's key.
      */
     public static final String HEADER_COMMAND = "streamrec.command";
-    public static final String COMMAND_ERASE = "erase";
+    public static final String HEADER_COMMAND_ERASE = "erase";
 
     /** Header names on DLQ records. */
     public static final String HEADER_ERROR_REASON = "streamrec.error.reason";

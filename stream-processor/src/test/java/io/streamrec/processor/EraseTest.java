@@ -74,7 +74,7 @@ class EraseTest {
 
     private void command(String key, byte[] value, long ts) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.HEADER_COMMAND, Topics.COMMAND_ERASE.getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.HEADER_COMMAND, Topics.HEADER_COMMAND_ERASE.getBytes(StandardCharsets.UTF_8));
         events.pipeInput(new TestRecord<>(key, value, headers, ts));
     }
 
