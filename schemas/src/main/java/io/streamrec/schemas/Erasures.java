@@ -5,9 +5,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -22,12 +19,7 @@ public final class Erasures {
 
     /** Lower-case hex SHA-256 of a user's key (UTF-8): how erasures name users without holding their ids. */
     public static String hash(String userKey) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(userKey.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Digests.sha256Hex(userKey);
     }
 
     /** A new erasure command for a user's key. */

@@ -15,13 +15,11 @@ import io.streamrec.recommend.Features;
 import io.streamrec.schemas.Serdes;
 import io.streamrec.schemas.Topics;
 import io.streamrec.tools.load.Progress;
+import io.streamrec.tools.train.TopicScan;
 import io.streamrec.tools.train.TrainingData;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -178,43 +176,28 @@ public final class TrainCommand implements Callable<Integer> {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-train");
         TrainingData data = new TrainingData(maxRows);
-        io.streamrec.tools.train.ErasureList erased = io.streamrec.tools.train.ErasureList.read(props);
-        long skipped = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(Topics.TRAINING_EXAMPLES, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
+            io.streamrec.tools.train.ErasureList erased = io.streamrec.tools.train.ErasureList.read(consumer);
+            TopicScan scan = TopicScan.of(consumer, Topics.TRAINING_EXAMPLES);
+            if (scan == null) {
                 throw new ToolException("topic " + Topics.TRAINING_EXAMPLES + " does not exist at " + bootstrap);
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
-            long total = 0;
-            for (TopicPartition tp : partitions) {
-                total += end.get(tp) - begin.get(tp);
-            }
-            Progress bar = new Progress(err, Progress.autoOrParse(progress), "reading examples", total, "records", "read");
-            long read = 0;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        continue;
-                    }
-                    TrainingExample e = Serdes.TRAINING_EXAMPLE.deserialize(r.topic(), r.value());
-                    read++;
-                    if (erased.erased(e.getUserKey())) {
-                        skipped++;
-                        continue;
-                    }
+            Progress bar = new Progress(err, Progress.autoOrParse(progress), "reading examples", scan.total(), "records", "read");
+            long[] read = {0};
+            long[] skipped = {0};
+            scan.forEach(r -> {
+                TrainingExample e = Serdes.TRAINING_EXAMPLE.deserialize(r.topic(), r.value());
+                read[0]++;
+                if (erased.erased(e.getUserKey())) {
+                    skipped[0]++;
+                } else {
                     data.add(e);
                 }
-                bar.update(read, read);
+            }, () -> bar.update(read[0], read[0]), null);
+            bar.finish(read[0], read[0]);
+            if (erased.size() > 0) {
+                err.printf(Locale.ROOT, "skipped %,d examples of erased users (%,d erasures in %s)%n", skipped[0], erased.size(), Topics.ERASURES);
             }
-            bar.finish(read, read);
-        }
-        if (erased.size() > 0) {
-            err.printf(Locale.ROOT, "skipped %,d examples of erased users (%,d erasures in %s)%n", skipped, erased.size(), Topics.ERASURES);
         }
         return data;
     }

@@ -1,8 +1,8 @@
 package io.streamrec.gateway.auth;
 
-import java.nio.charset.StandardCharsets;
+import io.streamrec.schemas.Digests;
+
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -76,7 +76,7 @@ public final class ApiKeys {
 
     /** The configured key this presented key hashes to, if any; the time taken does not depend on which (or whether) one matches. */
     public Optional<Key> find(String presented) {
-        byte[] digest = sha256(presented);
+        byte[] digest = Digests.sha256(presented);
         Key found = null;
         for (Key k : keys) {
             if (MessageDigest.isEqual(k.digest(), digest)) {
@@ -88,14 +88,6 @@ public final class ApiKeys {
 
     /** The digest configured for a key: lower-case hex of SHA-256 over its UTF-8 bytes ({@code printf %s "$KEY" | sha256sum}). */
     public static String sha256Hex(String key) {
-        return HEX.formatHex(sha256(key));
-    }
-
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Digests.sha256Hex(key);
     }
 }

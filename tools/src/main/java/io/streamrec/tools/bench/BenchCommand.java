@@ -468,9 +468,7 @@ public final class BenchCommand implements Callable<Integer> {
                 Map<org.apache.kafka.common.TopicPartition, Long> warmFrom = kafka.committed(GATEWAY_APP_ID);
                 InputWriter.writeEvents(stack.bootstrap(), replay, 1, serveWarmupCopies, shift, true, log,
                         "warm-up: " + serveWarmupCopies + " other users' copies of the last " + serveDays + " days");
-                GroupProgress.Run warm = kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
-                        () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)), warmFrom,
-                        catchUpSeconds, log, instances + " gateway(s), warm-up");
+                GroupProgress.Run warm = awaitGateways(kafka, warmFrom, instances + " gateway(s), warm-up");
                 log.printf("  warm-up: %d gateway(s) processed %,d events in %.1f s: %,.0f events/s steady (JIT-cold, not the measured rate)%n",
                         instances, warm.events(), warm.wallSeconds(), warm.steadyEventsPerSecond());
                 phase.put("gatewayWarmUp", withoutSamples(warm));
@@ -479,9 +477,7 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Double> cpuBefore = Footprint.cpuSeconds(stack.pids());
             InputWriter.writeEvents(stack.bootstrap(), replay, 1, shift, log,
                     "last " + serveDays + " days of the data set");
-            GroupProgress.Run run = kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
-                    () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)), before, catchUpSeconds, log,
-                    instances + " gateway(s)");
+            GroupProgress.Run run = awaitGateways(kafka, before, instances + " gateway(s)");
             log.printf("  %d gateway(s) processed %,d events in %.1f s: %,.0f events/s steady%s%n", instances, run.events(),
                     run.wallSeconds(), run.steadyEventsPerSecond(), run.complete() ? "" : " (NOT caught up: what follows runs with a backlog)");
             gatewayRuns.put(instances, run);
@@ -519,9 +515,7 @@ public final class BenchCommand implements Callable<Integer> {
             Map<org.apache.kafka.common.TopicPartition, Long> liveFrom = kafka.committed(GATEWAY_APP_ID);
             long liveStart = System.nanoTime();
             IngestBench.Result burst = IngestBench.run(stack.urls(), 100, 4, quick ? 2 : 6, itemArray, users, runId + "-max-" + instances, log);
-            GroupProgress.Run liveRun = kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
-                    () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)), liveFrom,
-                    catchUpSeconds, log, instances + " gateway(s), live-traffic maximum");
+            GroupProgress.Run liveRun = awaitGateways(kafka, liveFrom, instances + " gateway(s), live-traffic maximum");
             double liveSeconds = (System.nanoTime() - liveStart) / 1e9;
             double liveMax = burst.events() / liveSeconds;
             log.printf("  live-traffic maximum: %,d events posted (%,.0f events/s accepted) and processed in %.1f s: %,.0f events/s%s%n",
@@ -613,6 +607,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Items with a first similar item ("similar", not the popular fallback): the implied next item of a probe. */
+    /**
+     * Waits (at most {@code --catch-up-seconds}) until the gateways' user side has committed everything written to
+     * {@code streamrec.events} so far beyond {@code from}, and their item side has drained {@code streamrec.item-updates}.
+     */
+    private GroupProgress.Run awaitGateways(GroupProgress kafka, Map<org.apache.kafka.common.TopicPartition, Long> from, String label) {
+        return kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
+                () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)), from,
+                catchUpSeconds, log, label);
+    }
+
     private List<FreshnessBench.Pair> impliedPairs(Gateways gw, List<String> items) {
         List<FreshnessBench.Pair> out = new ArrayList<>();
         for (String item : items) {
