@@ -36,6 +36,14 @@ import java.util.Map;
  *                              saved up for bursts: an example costs about what a recommendation costs (the lines of
  *                              one order share one candidate generation) and writes some 70 KB, so this bounds their
  *                              share of the processing at any event rate
+ * @param builderThreads        {@value #BUILDER_THREADS}: threads per instance that build the training examples (1),
+ *                              off the stream threads: an event is never queued behind another user's example (a
+ *                              heavy user's costs milliseconds); the stream thread hands over the state before the
+ *                              event (an immutable value) and forwards the finished example at its next record or
+ *                              tick; 0 builds them in the stream threads, as a request would
+ * @param maxCpuShare           {@value #MAX_CPU_SHARE}: CPU the examples may use, in cores (0.25: a quarter of one
+ *                              core on average, ten seconds' worth saved up; 0 = no CPU bound): with heavy users the
+ *                              number per second above is not a bound on their cost, this is
  */
 public record RecommendSettings(
         Duration combineInterval,
@@ -54,7 +62,9 @@ public record RecommendSettings(
         Map<String, Double> sampleRates,
         int hardNegatives,
         int randomNegatives,
-        int maxExamplesPerSecond) {
+        int maxExamplesPerSecond,
+        int builderThreads,
+        double maxCpuShare) {
 
     public static final String COMBINE_INTERVAL = "streamrec.items.combine-interval";
     public static final String PUBLISH_INTERVAL = "streamrec.items.publish-interval";
@@ -74,6 +84,9 @@ public record RecommendSettings(
     public static final String RANDOM_NEGATIVES = "streamrec.training.random-negatives";
     public static final String MAX_EXAMPLES_PER_SECOND = "streamrec.training.max-per-second";
     public static final int DEFAULT_MAX_EXAMPLES_PER_SECOND = 200;
+    public static final String BUILDER_THREADS = "streamrec.training.builder-threads";
+    public static final String MAX_CPU_SHARE = "streamrec.training.max-cpu-share";
+    public static final double DEFAULT_MAX_CPU_SHARE = 0.25;
 
     public static final String DEFAULT_SAMPLE_RATES = "view:0.25,click:0.5,add_to_cart:1,purchase:0.5,review:0.25,rating:0.25";
 
@@ -109,6 +122,10 @@ public record RecommendSettings(
         FeatureSettings.range(errors, HARD_NEGATIVES, hardNegatives, 0, 5000);
         FeatureSettings.range(errors, RANDOM_NEGATIVES, randomNegatives, 0, 5000);
         FeatureSettings.range(errors, MAX_EXAMPLES_PER_SECOND, maxExamplesPerSecond, 0, 1_000_000);
+        FeatureSettings.range(errors, BUILDER_THREADS, builderThreads, 0, 8);
+        if (!(maxCpuShare >= 0 && maxCpuShare <= 64)) {
+            errors.add(MAX_CPU_SHARE + " must be between 0 and 64 (cores), got " + maxCpuShare);
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid streamrec configuration: " + String.join("; ", errors));
         }
@@ -118,7 +135,8 @@ public record RecommendSettings(
     public static RecommendSettings defaults() {
         return new RecommendSettings(Duration.ofSeconds(1), Duration.ofSeconds(2), 50, 200, 10, 0.5, 2.0, 300, 20, 20, 10,
                 Duration.ofSeconds(10), Duration.ofSeconds(2),
-                FeatureSettings.parseWeights(SAMPLE_RATES, DEFAULT_SAMPLE_RATES), 300, 0, DEFAULT_MAX_EXAMPLES_PER_SECOND);
+                FeatureSettings.parseWeights(SAMPLE_RATES, DEFAULT_SAMPLE_RATES), 300, 0, DEFAULT_MAX_EXAMPLES_PER_SECOND,
+                1, DEFAULT_MAX_CPU_SHARE);
     }
 
     /** Reads the settings above, falling back to the defaults for absent ones. */
@@ -141,7 +159,9 @@ public record RecommendSettings(
                 props.containsKey(SAMPLE_RATES) ? FeatureSettings.parseWeights(SAMPLE_RATES, props.get(SAMPLE_RATES)) : d.sampleRates(),
                 ProcessorConfig.integer(props, HARD_NEGATIVES, d.hardNegatives()),
                 ProcessorConfig.integer(props, RANDOM_NEGATIVES, d.randomNegatives()),
-                ProcessorConfig.integer(props, MAX_EXAMPLES_PER_SECOND, d.maxExamplesPerSecond()));
+                ProcessorConfig.integer(props, MAX_EXAMPLES_PER_SECOND, d.maxExamplesPerSecond()),
+                ProcessorConfig.integer(props, BUILDER_THREADS, d.builderThreads()),
+                FeatureSettings.number(props, MAX_CPU_SHARE, d.maxCpuShare()));
     }
 
     /** Share of events of this type sampled for training; 0 for types not listed. */

@@ -109,8 +109,9 @@ public final class StreamrecTopology {
         t.addSink(EraseProcessor.SINK, Topics.ERASURES, new StringSerializer(), Serdes.ERASURE.serializer(), EraseProcessor.NAME);
         t.addStateStore(WriteBehindStore.logBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PENDING), Long(),
                 Serdes.ITEM_SIGNAL), PENDING_CHANGED), USER_STATE);
+        // examples arrive encoded: their builder threads encode them (UserStateProcessor)
         t.addSink(UserStateProcessor.TRAINING_SINK, Topics.TRAINING_EXAMPLES, new StringSerializer(),
-                Serdes.TRAINING_EXAMPLE.serializer(), USER_STATE);
+                new ByteArraySerializer(), USER_STATE);
         t.addSink(ITEM_UPDATES_SINK, Topics.ITEM_UPDATES, new IntegerSerializer(), Serdes.ITEM_UPDATES.serializer(),
                 new ToPartition(itemPartitions), USER_STATE);
         return t;

@@ -14,6 +14,8 @@ import io.streamrec.avro.WeightedKey;
 import io.streamrec.recommend.CandidateSet;
 import io.streamrec.recommend.UserContext;
 import io.streamrec.schemas.EventRules;
+import io.streamrec.schemas.Serdes;
+import io.streamrec.schemas.Topics;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,7 +36,10 @@ import java.util.List;
  *   <li>an eventId already seen within the horizon stops here ({@link Dedupe});</li>
  *   <li>for a sample of item events, a training example from the state just before the event (point in time: the
  *       event, and other lines of the same order at the same instant, are not known yet; the lines of one order share
- *       one candidate set, generated for the first of them sampled);</li>
+ *       one candidate set, generated for the first of them sampled). It is built on a builder thread
+ *       ({@link RecommendationState#build}) from that state, an immutable value, and forwarded by this processor at its
+ *       next record or tick, so it is written in the transaction of this or a later commit: a crash may lose the
+ *       examples of the last moments' events (they are a sample), never write one twice;</li>
  *   <li>the engagement features ({@link UserFeaturesUpdate}); every event counts, even one older than the retention;</li>
  *   <li>the long-term items ({@link UserItemsUpdate});</li>
  *   <li>the history ({@link History}) and the event's co-occurrence pairs with the user's previous items
@@ -63,6 +68,8 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
     private io.streamrec.recommend.CachedStore<Item> cachedCatalog;
     private static final UserState EMPTY = new UserState(List.of(), null, List.of(), List.of());
     private final RecentSets recentSets = new RecentSets();
+    /** Examples built (encoded) for this task's events, waiting to be forwarded from the stream thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Record<Object, Object>> built = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     UserStateProcessor(ProcessorConfig config, RecommendationState shared, int itemPartitions, String updatesSink) {
         this.config = config;
@@ -84,6 +91,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         pending.init(context, context.getStateStore(StoreNames.ITEM_PENDING));
         IntervalBoundary combine = new IntervalBoundary(recommend.combineInterval());
         context.schedule(IntervalBoundary.tick(recommend.combineInterval()), PunctuationType.WALL_CLOCK_TIME, now -> {
+            forwardBuilt();
             if (combine.passed(now)) {
                 pending.drain();
                 // commit now, while the logs of all the thread's tasks are empty (they drain at the same boundaries):
@@ -111,18 +119,19 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
             }
         };
 
-        CandidateSet get(String user, long timestamp) {
+        synchronized CandidateSet get(String user, long timestamp) {
             Entry e = byUser.get(user);
             return e != null && e.timestamp() == timestamp ? e.set() : null;
         }
 
-        void put(String user, long timestamp, CandidateSet set) {
+        synchronized void put(String user, long timestamp, CandidateSet set) {
             byUser.put(user, new Entry(timestamp, set));
         }
     }
 
     @Override
     public void process(Record<String, ClickEvent> record) {
+        forwardBuilt();
         ClickEvent e = record.value();
         String key = record.key();
         // copy on write: a value in the store is never changed (queries read it from other threads), a new one is put
@@ -170,6 +179,21 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         if (itemEvent) {
             pending.add(new ItemSignal(e.getItemId(), key, e.getEventType(), t, pairs, e.getRecommendationId()));
         }
+        forwardBuilt();
+    }
+
+    /** Forwards the examples built since the last call (from the stream thread: they join its transaction). */
+    private void forwardBuilt() {
+        Record<Object, Object> r;
+        while ((r = built.poll()) != null) {
+            context.forward(r, TRAINING_SINK);
+        }
+    }
+
+    @Override
+    public void close() {
+        // examples still being built for this task are dropped with it (a sample; the task's next owner goes on)
+        built.clear();
     }
 
     private static boolean contains(List<UserItem> items, String itemId) {
@@ -190,16 +214,20 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
             return;
         }
         long t = e.getTimestamp();
-        // the lines of one order (same user, same instant) all see the state before the order: one candidate set for all
-        CandidateSet set = recentSets.get(key, t);
-        if (set == null) {
-            UserFeatures f = state.getFeatures();
-            UserContext ctx = new UserContext(key, state.getHistory(), f, new UserItems(state.getItems()),
-                    List.of(), t, t);
-            set = shared.generator().generate(ctx, shared.index().snapshot(), id -> true);
-            recentSets.put(key, t, set);
-        }
-        context.forward(new Record<>(key, TrainingExamples.example(e, key, set, recommend), t), TRAINING_SINK);
+        shared.build(() -> {
+            // the lines of one order (same user, same instant) all see the state before the order: one candidate set for all
+            CandidateSet set = recentSets.get(key, t);
+            if (set == null) {
+                UserFeatures f = state.getFeatures();
+                UserContext ctx = new UserContext(key, state.getHistory(), f, new UserItems(state.getItems()),
+                        List.of(), t, t);
+                set = shared.generator().generate(ctx, shared.index().snapshot(), id -> true);
+                recentSets.put(key, t, set);
+            }
+            byte[] value = Serdes.TRAINING_EXAMPLE.serialize(Topics.TRAINING_EXAMPLES,
+                    TrainingExamples.example(e, key, set, recommend));
+            built.add(new Record<>(key, value, t));
+        });
     }
 
     private long cutoff() {

@@ -46,7 +46,13 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
     private final int maxDirty;
     private final LinkedHashMap<K, V> clean;
     /** Changed values in the order they were changed; {@link #DELETED} for a delete. */
-    private final LinkedHashMap<K, Object> dirty = new LinkedHashMap<>();
+    private LinkedHashMap<K, Object> dirty = new LinkedHashMap<>();
+    /**
+     * The changes being written to the inner store by {@link #flushCache} (the stream thread, without this store's
+     * lock: encoding a few thousand user states takes tens of milliseconds, and queries must not wait for it); readers
+     * find them here until they are written. Empty otherwise.
+     */
+    private Map<K, Object> flushing = Map.of();
     /** When the caller only ever puts keys the inner store cannot have yet (fresh sequence numbers). */
     private final boolean freshKeys;
     /** Keys put since the last write that the inner store does not have: deleting one needs no inner delete. */
@@ -99,6 +105,9 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
     @SuppressWarnings("unchecked")
     public synchronized V get(K key) {
         Object d = dirty.get(key);
+        if (d == null) {
+            d = flushing.get(key);
+        }
         if (d != null) {
             return d == DELETED ? null : (V) d;
         }
@@ -173,9 +182,47 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
         notInInner.clear();
     }
 
+    /**
+     * Writes the changes to the inner store (at a commit, on the stream thread, the only writer). The changes are taken
+     * out of {@link #dirty} under the lock and written without it, readers finding them in {@link #flushing} meanwhile:
+     * a query or another thread reading the store waits for no encoding.
+     */
     @Override
-    public synchronized void flushCache() {
-        writeDirty();
+    @SuppressWarnings("unchecked")
+    public void flushCache() {
+        LinkedHashMap<K, Object> batch;
+        synchronized (this) {
+            batch = dirty;
+            if (!batch.isEmpty()) {
+                dirty = new LinkedHashMap<>();
+                flushing = batch;
+                notInInner.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            long added = 0;
+            for (Map.Entry<K, Object> e : batch.entrySet()) {
+                if (e.getValue() == DELETED) {
+                    inner.delete(e.getKey());
+                    added--;
+                } else {
+                    inner.put(e.getKey(), (V) e.getValue());
+                    added++;
+                }
+            }
+            synchronized (this) {
+                for (Map.Entry<K, Object> e : batch.entrySet()) {
+                    // a key changed again meanwhile is in dirty, which get() reads first; clean must not outlive it
+                    if (e.getValue() != DELETED && !dirty.containsKey(e.getKey())) {
+                        clean.put(e.getKey(), (V) e.getValue());
+                    }
+                }
+                if (innerEntries >= 0) {
+                    innerEntries = Math.max(0, innerEntries + added);
+                }
+                flushing = Map.of();
+            }
+        }
         if (inner instanceof CachedStateStore<?, ?> c) {
             c.flushCache();
         }
@@ -241,11 +288,13 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
                 innerEntries = n;
             }
         }
-        for (Map.Entry<K, Object> e : dirty.entrySet()) {
-            if (e.getValue() == DELETED) {
-                merged.remove(e.getKey());
-            } else {
-                merged.put(e.getKey(), (V) e.getValue());
+        for (Map<K, Object> changes : List.of(flushing, dirty)) {
+            for (Map.Entry<K, Object> e : changes.entrySet()) {
+                if (e.getValue() == DELETED) {
+                    merged.remove(e.getKey());
+                } else {
+                    merged.put(e.getKey(), (V) e.getValue());
+                }
             }
         }
         List<KeyValue<K, V>> list = new ArrayList<>(merged.size());

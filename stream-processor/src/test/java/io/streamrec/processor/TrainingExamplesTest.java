@@ -24,6 +24,7 @@ import static io.streamrec.processor.Harness.MIN;
 import static io.streamrec.processor.Harness.T0;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,8 @@ class TrainingExamplesTest {
         p.put(RecommendSettings.PROFILE_CACHE_TTL, "0s");
         p.put(RecommendSettings.INDEX_REFRESH, "0s");
         p.put(RecommendSettings.SAMPLE_RATES, "view:1,purchase:1");
+        // built in the stream thread, so each example is there right after its event (the builder thread's own test below)
+        p.put(RecommendSettings.BUILDER_THREADS, "0");
         p.putAll(props);
         return new Harness(ProcessorConfig.defaults().withRecommend(RecommendSettings.from(p)));
     }
@@ -208,6 +211,55 @@ class TrainingExamplesTest {
                 RecommendSettings.from(Map.of(RecommendSettings.MAX_EXAMPLES_PER_SECOND, "0"))));
         for (int i = 0; i < 1_000; i++) {
             assertTrue(unlimited.exampleWithinBudget());
+        }
+    }
+
+    @Test
+    void examplesBuiltOnTheBuilderThreadAreTheSameAndReachTheTopicFromTheStreamThread() {
+        List<TrainingExample> inline;
+        try (Harness h = harness(Map.of())) {
+            orderedEvents(h);
+            inline = examples(h).readValuesToList();
+        }
+        assertEquals(4, inline.size());
+        try (Harness h = harness(Map.of(RecommendSettings.BUILDER_THREADS, "1"))) {
+            orderedEvents(h);
+            TestOutputTopic<String, TrainingExample> out = examples(h);
+            List<TrainingExample> got = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (got.size() < inline.size() && System.nanoTime() < deadline) {
+                // the stream thread forwards what the builder finished at its next record or tick
+                h.driver.advanceWallClockTime(java.time.Duration.ofMillis(100));
+                got.addAll(out.readValuesToList());
+            }
+            assertEquals(inline, got, "the same examples, in the order of their events");
+        }
+    }
+
+    private static void orderedEvents(Harness h) {
+        h.sendOnly("u1", "a", "purchase", T0);
+        h.sendOnly("u1", "b", "purchase", T0 + MIN);
+        h.sendOnly("u1", "c", "purchase", T0 + MIN);
+        h.sendOnly("u2", "a", "view", T0 + 2 * MIN);
+    }
+
+    @Test
+    void examplesAreBoundedByTheCpuTheyMayUse() {
+        RecommendationState budget = new RecommendationState(ProcessorConfig.defaults().withRecommend(
+                RecommendSettings.from(Map.of(RecommendSettings.MAX_EXAMPLES_PER_SECOND, "0",
+                        RecommendSettings.MAX_CPU_SHARE, "0.001", RecommendSettings.BUILDER_THREADS, "0"))));
+        // ten seconds at a thousandth of a core: 10 ms of CPU saved up; an example that burns 50 ms overdraws it
+        assertTrue(budget.exampleWithinBudget());
+        assertTrue(budget.build(() -> {
+            long until = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() + 50_000_000L;
+            while (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() < until) {
+                Thread.onSpinWait();
+            }
+        }));
+        assertEquals(1, budget.examplesBuilt());
+        assertTrue(budget.exampleCpuNanos() >= 50_000_000L);
+        for (int i = 0; i < 100; i++) {
+            assertFalse(budget.exampleWithinBudget(), "the next ones wait until the 40 ms overdrawn are paid back (40 s)");
         }
     }
 

@@ -26,6 +26,8 @@ class WriteBehindStoreTest {
     private KeyValueStore<String, String> innerView;
     /** Scans of the inner store ({@code all()}). */
     private int scans;
+    /** Run at each write to the inner store, before it. */
+    private Runnable beforeWrite = () -> { };
 
     @SuppressWarnings("unchecked")
     private KeyValueStore<String, String> store(boolean log) {
@@ -35,6 +37,9 @@ class WriteBehindStoreTest {
         InvocationHandler counting = (proxy, method, args) -> {
             if (method.getName().equals("all")) {
                 scans++;
+            }
+            if (method.getName().equals("put") || method.getName().equals("delete")) {
+                beforeWrite.run();
             }
             if (method.getName().equals("put")) {
                 writes.add("put " + args[0] + "=" + args[1]);
@@ -58,6 +63,35 @@ class WriteBehindStoreTest {
 
     private static void flushCache(KeyValueStore<String, String> s) {
         ((org.apache.kafka.streams.state.internals.CachedStateStore<?, ?>) s).flushCache();
+    }
+
+    @Test
+    void readersOnOtherThreadsSeeTheChangesBeingFlushedWithoutWaitingForTheFlush() throws Exception {
+        KeyValueStore<String, String> s = store(false);
+        s.put("u1", "a");
+        s.put("u2", "x");
+        List<String> seen = new ArrayList<>();
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            beforeWrite = () -> {
+                if (seen.isEmpty()) {
+                    // the flush is under way (u1 not yet written): another thread reads both keys, and must not block
+                    try {
+                        seen.add(reader.submit(() -> s.get("u1") + "," + s.get("u2") + "," + s.get("u3"))
+                                .get(5, java.util.concurrent.TimeUnit.SECONDS));
+                    } catch (Exception e) {
+                        seen.add("blocked or failed: " + e);
+                    }
+                }
+            };
+            flushCache(s);
+        } finally {
+            reader.shutdownNow();
+        }
+        assertEquals(List.of("a,x,null"), seen);
+        assertEquals(List.of("put u1=a", "put u2=x"), writes);
+        assertEquals("a", s.get("u1"));
+        assertEquals("x", innerView.get("u2"));
     }
 
     @Test

@@ -536,7 +536,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
             double bgEvents = Math.max(20, Math.floor(max / 2 / 100) * 100);
             try (BackgroundLoad bg = new BackgroundLoad(stack.urls(), users, itemArray, bgEvents, 100, runId + "-" + instances)) {
-                GroupProgress.sleep(1000);
+                // the probes measure the steady state under this load, not the gateways' recovery from the burst above
+                // nor the first seconds of the background (connections, its first batches)
+                GroupProgress.sleep(quick ? 3000 : SETTLE_MILLIS);
+                log.printf("  background load running for %.0f s before the probes: %,d events accepted, %d errors%n",
+                        (quick ? 3000 : SETTLE_MILLIS) / 1000.0, bg.eventsAccepted(), bg.errors());
                 fresh.add(FreshnessBench.kafkaBaseline(stack.bootstrap(), kafka.admin(), probes, log));
                 fresh.add(FreshnessBench.history(stack.urls(), itemArray, probes, 2, runId + "-" + instances, budget, log));
                 extraUsers += probes;
@@ -606,7 +610,9 @@ public final class BenchCommand implements Callable<Integer> {
         results.put("serve-" + instances, phase);
     }
 
-    /** Items with a first similar item ("similar", not the popular fallback): the implied next item of a probe. */
+    /** How long the freshness probes' background load runs before the first probe. */
+    static final long SETTLE_MILLIS = 15_000;
+
     /**
      * Waits (at most {@code --catch-up-seconds}) until the gateways' user side has committed everything written to
      * {@code streamrec.events} so far beyond {@code from}, and their item side has drained {@code streamrec.item-updates}.
@@ -617,6 +623,7 @@ public final class BenchCommand implements Callable<Integer> {
                 catchUpSeconds, log, label);
     }
 
+    /** Items with a first similar item ("similar", not the popular fallback): the implied next item of a probe. */
     private List<FreshnessBench.Pair> impliedPairs(Gateways gw, List<String> items) {
         List<FreshnessBench.Pair> out = new ArrayList<>();
         for (String item : items) {
