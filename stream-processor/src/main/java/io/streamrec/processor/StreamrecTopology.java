@@ -60,6 +60,11 @@ public final class StreamrecTopology {
     static final int USERS_DECODED = 2_000;
     /** Changed user states per task at most before they are written to the store ahead of the commit. */
     static final int USERS_CHANGED = 20_000;
+    /**
+     * A changed user state is written (encoded, to RocksDB and the changelog) by a later event once it is this old, not
+     * all at the commit: an order's lines, which arrive together, still make one write.
+     */
+    static final Duration USERS_WRITE_AFTER = Duration.ofMillis(50);
     /** Pending item events per task at most before they are written to the store ahead of the commit. */
     static final int PENDING_CHANGED = 200_000;
     /** Decoded item states kept in memory per task, besides those changed since the last commit. */
@@ -105,7 +110,7 @@ public final class StreamrecTopology {
         t.addProcessor(USER_STATE, () -> new UserStateProcessor(config, shared, itemPartitions, ITEM_UPDATES_SINK), VALIDATE);
         t.addProcessor(EraseProcessor.NAME, EraseProcessor::new, VALIDATE);
         t.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USER_STATE), String(),
-                Serdes.USER_STATE), USERS_DECODED, USERS_CHANGED), USER_STATE, EraseProcessor.NAME);
+                Serdes.USER_STATE), USERS_DECODED, USERS_CHANGED, USERS_WRITE_AFTER), USER_STATE, EraseProcessor.NAME);
         t.addSink(EraseProcessor.SINK, Topics.ERASURES, new StringSerializer(), Serdes.ERASURE.serializer(), EraseProcessor.NAME);
         t.addStateStore(WriteBehindStore.logBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ITEM_PENDING), Long(),
                 Serdes.ITEM_SIGNAL), PENDING_CHANGED), USER_STATE);

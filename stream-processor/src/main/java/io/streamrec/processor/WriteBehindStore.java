@@ -37,6 +37,12 @@ import java.util.Map;
  *
  * <p>Bounded: at most {@code maxClean} unchanged values are kept (least recently used first out) and at most
  * {@code maxDirty} changed ones; past that the changed ones are written to the inner store early.
+ *
+ * <p>With a {@code writeAfter} age, a value changed that long ago and not since written is written by a later
+ * {@link #put} (at most {@value #AGED_PER_PUT} per put, oldest first), so that a commit writes only the values of its
+ * last moments: with many distinct keys changed per commit interval (live traffic, every event another user's) the
+ * commit otherwise encoded and sent thousands of values at once, a stall of hundreds of milliseconds in which the
+ * stream thread processed nothing. A key changed again within the age (an order's lines) is still encoded once.
  */
 public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
     private static final Object DELETED = new Object();
@@ -64,8 +70,21 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
      * compaction drops them, and the drain, every second, took seconds doing so while the stream thread processed nothing.
      */
     private long innerEntries = -1;
+    /** Values written by a put past this age since they were first changed (ns); 0: only at a flush. */
+    private final long writeAfterNanos;
+    private final java.util.function.LongSupplier clock;
+    /** When each key of {@link #dirty} was first changed since written, oldest first (only with a writeAfter age). */
+    private LinkedHashMap<K, Long> dirtySince = new LinkedHashMap<>();
+    static final int AGED_PER_PUT = 2;
 
     WriteBehindStore(KeyValueStore<K, V> inner, int maxClean, int maxDirty, boolean freshKeys) {
+        this(inner, maxClean, maxDirty, freshKeys, 0, System::nanoTime);
+    }
+
+    WriteBehindStore(KeyValueStore<K, V> inner, int maxClean, int maxDirty, boolean freshKeys, long writeAfterNanos,
+                     java.util.function.LongSupplier clock) {
+        this.writeAfterNanos = writeAfterNanos;
+        this.clock = clock;
         this.inner = inner;
         this.freshKeys = freshKeys;
         this.maxClean = maxClean;
@@ -80,7 +99,13 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
 
     /** A builder of this store in front of what {@code inner} builds (its caching and logging settings apply). */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner, int maxClean, int maxDirty) {
-        return new Builder<>(inner, maxClean, maxDirty, false);
+        return new Builder<>(inner, maxClean, maxDirty, false, java.time.Duration.ZERO);
+    }
+
+    /** As {@link #builder}, writing a changed value once it is {@code writeAfter} old (see the class comment). */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner, int maxClean, int maxDirty,
+                                                                   java.time.Duration writeAfter) {
+        return new Builder<>(inner, maxClean, maxDirty, false, writeAfter);
     }
 
     /**
@@ -89,13 +114,14 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
      * reaches the inner store at all.
      */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> logBuilder(StoreBuilder<KeyValueStore<K, V>> inner, int maxDirty) {
-        return new Builder<>(inner, 0, maxDirty, true);
+        return new Builder<>(inner, 0, maxDirty, true, java.time.Duration.ZERO);
     }
 
     @Override
     public synchronized void init(StateStoreContext context, StateStore root) {
         clean.clear();
         dirty.clear();
+        dirtySince.clear();
         notInInner.clear();
         innerEntries = -1;
         inner.init(context, root);
@@ -134,6 +160,32 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
         dirty.put(key, value == null ? DELETED : value);
         if (dirty.size() > maxDirty) {
             writeDirty();
+        } else if (writeAfterNanos > 0) {
+            long now = clock.getAsLong();
+            dirtySince.putIfAbsent(key, now);
+            writeAged(now);
+        }
+    }
+
+    /** Writes up to {@value #AGED_PER_PUT} values changed at least {@link #writeAfterNanos} ago, oldest first. */
+    @SuppressWarnings("unchecked")
+    private void writeAged(long now) {
+        Iterator<Map.Entry<K, Long>> it = dirtySince.entrySet().iterator();
+        for (int n = 0; n < AGED_PER_PUT && it.hasNext(); n++) {
+            Map.Entry<K, Long> oldest = it.next();
+            if (now - oldest.getValue() < writeAfterNanos) {
+                return;
+            }
+            K key = oldest.getKey();
+            it.remove();
+            Object v = dirty.remove(key);
+            notInInner.remove(key);
+            if (v == DELETED) {
+                inner.delete(key);
+            } else if (v != null) {
+                inner.put(key, (V) v);
+                clean.put(key, (V) v);
+            }
         }
     }
 
@@ -179,6 +231,7 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
             }
         }
         dirty.clear();
+        dirtySince.clear();
         notInInner.clear();
     }
 
@@ -195,6 +248,7 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
             batch = dirty;
             if (!batch.isEmpty()) {
                 dirty = new LinkedHashMap<>();
+                dirtySince = new LinkedHashMap<>();
                 flushing = batch;
                 notInInner.clear();
             }
@@ -232,6 +286,7 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
     public synchronized void clearCache() {
         clean.clear();
         dirty.clear();
+        dirtySince.clear();
         notInInner.clear();
         innerEntries = -1;
         if (inner instanceof CachedStateStore<?, ?> c) {
@@ -388,8 +443,10 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
         private final int maxClean;
         private final int maxDirty;
         private final boolean freshKeys;
+        private final java.time.Duration writeAfter;
 
-        Builder(StoreBuilder<KeyValueStore<K, V>> inner, int maxClean, int maxDirty, boolean freshKeys) {
+        Builder(StoreBuilder<KeyValueStore<K, V>> inner, int maxClean, int maxDirty, boolean freshKeys, java.time.Duration writeAfter) {
+            this.writeAfter = writeAfter;
             this.inner = inner;
             this.maxClean = maxClean;
             this.maxDirty = maxDirty;
@@ -422,7 +479,7 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
 
         @Override
         public KeyValueStore<K, V> build() {
-            return new WriteBehindStore<>(inner.build(), maxClean, maxDirty, freshKeys);
+            return new WriteBehindStore<>(inner.build(), maxClean, maxDirty, freshKeys, writeAfter.toNanos(), System::nanoTime);
         }
 
         @Override

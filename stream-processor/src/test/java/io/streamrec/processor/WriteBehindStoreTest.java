@@ -66,6 +66,39 @@ class WriteBehindStoreTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aValueChangedLongEnoughAgoIsWrittenByALaterPutNotLeftForTheCommit() {
+        store(false);
+        KeyValueStore<String, String> inner = (KeyValueStore<String, String>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{KeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("put")) {
+                        writes.add("put " + args[0] + "=" + args[1]);
+                    }
+                    try {
+                        return method.invoke(innerView, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        long[] now = {0};
+        WriteBehindStore<String, String> s = new WriteBehindStore<>(inner, 10, 100, false, 50, () -> now[0]);
+        s.put("u1", "a");
+        now[0] = 10;
+        s.put("u1", "b"); // the same key within the age: still one pending write
+        s.put("u2", "x");
+        assertEquals(List.of(), writes);
+        now[0] = 60;
+        s.put("u3", "y"); // u1 is 60 old: written now, with its last value; u2 (50 old) too
+        assertEquals(List.of("put u1=b", "put u2=x"), writes);
+        assertEquals("b", s.get("u1"));
+        now[0] = 70;
+        s.put("u1", "c"); // changed again: a new age
+        flushCache(s);
+        assertEquals(List.of("put u1=b", "put u2=x", "put u3=y", "put u1=c"), writes);
+        assertEquals("c", innerView.get("u1"));
+    }
+
+    @Test
     void readersOnOtherThreadsSeeTheChangesBeingFlushedWithoutWaitingForTheFlush() throws Exception {
         KeyValueStore<String, String> s = store(false);
         s.put("u1", "a");
