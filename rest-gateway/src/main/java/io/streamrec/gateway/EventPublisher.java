@@ -57,7 +57,7 @@ public class EventPublisher {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 2,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy",
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(deliveryMs - 100, 5000),
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMs,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(deliveryMs, 5000),

@@ -19,6 +19,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -527,10 +528,23 @@ public final class BenchCommand implements Callable<Integer> {
             live.put("eventsPerSecond", liveMax);
             live.put("complete", liveRun.complete());
             phase.put("liveTrafficMaximum", live);
+            // the rate they keep up with when it comes steadily, not in a burst: open loop at rising rates
+            List<Double> tried = new ArrayList<>();
+            for (double r : SUSTAINED_RATES) {
+                if (r <= liveMax * 1.25 && (!quick || tried.size() < 2)) {
+                    tried.add(r);
+                }
+            }
+            SustainedRate.Result sustained = SustainedRate.search(stack.urls(), users, itemArray,
+                    tried.stream().mapToDouble(Double::doubleValue).toArray(), runId + "-" + instances,
+                    () -> eventsOnly(kafka.committed(GATEWAY_APP_ID)), log);
+            awaitGateways(kafka, kafka.committed(GATEWAY_APP_ID), instances + " gateway(s), after the sustained steps");
+            log.printf("  sustained live-traffic maximum: %,.0f events/s%n", sustained.eventsPerSecond());
+            phase.put("sustainedLiveTraffic", sustained);
             // background traffic at half the measured maximum throughput, so freshness is measured under real load,
-            // not a trickle: half of what these gateways just showed they take in and process as live traffic, and
-            // never more than half the in-process topology's rate
-            double max = liveMax;
+            // not a trickle: half of what these gateways keep up with as steady live traffic, and never more than
+            // half the in-process topology's rate
+            double max = sustained.eventsPerSecond() > 0 ? sustained.eventsPerSecond() : liveMax;
             if (topologyRun != null && topologyRun.steadyEventsPerSecond() > 0) {
                 max = Math.min(max, topologyRun.steadyEventsPerSecond());
             }
@@ -608,6 +622,19 @@ public final class BenchCommand implements Callable<Integer> {
             stack.close();
         }
         results.put("serve-" + instances, phase);
+    }
+
+    /** Offered rates of the sustained live-traffic search (events/s), up to a quarter above the burst's rate. */
+    static final double[] SUSTAINED_RATES = {500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10000};
+
+    private static Map<org.apache.kafka.common.TopicPartition, Long> eventsOnly(Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
+        Map<org.apache.kafka.common.TopicPartition, Long> out = new HashMap<>();
+        offsets.forEach((tp, o) -> {
+            if (tp.topic().equals(Topics.EVENTS)) {
+                out.put(tp, o);
+            }
+        });
+        return out;
     }
 
     /** How long the freshness probes' background load runs before the first probe. */
