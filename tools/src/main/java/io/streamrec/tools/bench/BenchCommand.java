@@ -553,8 +553,9 @@ public final class BenchCommand implements Callable<Integer> {
                 // the probes measure the steady state under this load, not the gateways' recovery from the burst above
                 // nor the first seconds of the background (connections, its first batches)
                 GroupProgress.sleep(quick ? 3000 : SETTLE_MILLIS);
-                log.printf("  background load running for %.0f s before the probes: %,d events accepted, %d errors%n",
-                        (quick ? 3000 : SETTLE_MILLIS) / 1000.0, bg.eventsAccepted(), bg.errors());
+                log.printf("  background load running for %.0f s before the probes: %,d events accepted (%,.0f events/s of %,.0f offered), %d errors%n",
+                        (quick ? 3000 : SETTLE_MILLIS) / 1000.0, bg.eventsAccepted(),
+                        bg.eventsAccepted() / ((quick ? 3000 : SETTLE_MILLIS) / 1000.0), bgEvents, bg.errors());
                 fresh.add(FreshnessBench.kafkaBaseline(stack.bootstrap(), kafka.admin(), probes, log));
                 fresh.add(FreshnessBench.history(stack.urls(), itemArray, probes, 2, runId + "-" + instances, budget, log));
                 extraUsers += probes;
