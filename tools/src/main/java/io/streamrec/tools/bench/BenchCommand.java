@@ -537,7 +537,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
             SustainedRate.Result sustained = SustainedRate.search(stack.urls(), users, itemArray,
                     tried.stream().mapToDouble(Double::doubleValue).toArray(), runId + "-" + instances,
-                    () -> eventsOnly(kafka.committed(GATEWAY_APP_ID)), log);
+                    () -> eventsOnly(kafka.committed(GATEWAY_APP_ID)),
+                    (from, seconds) -> kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
+                            () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)),
+                            from, seconds, log, instances + " gateway(s), sustained step").complete(), log);
             awaitGateways(kafka, kafka.committed(GATEWAY_APP_ID), instances + " gateway(s), after the sustained steps");
             log.printf("  sustained live-traffic maximum: %,.0f events/s%n", sustained.eventsPerSecond());
             phase.put("sustainedLiveTraffic", sustained);
