@@ -552,13 +552,20 @@ public final class BenchCommand implements Callable<Integer> {
                 max = Math.min(max, topologyRun.steadyEventsPerSecond());
             }
             double bgEvents = Math.max(20, Math.floor(max / 2 / 100) * 100);
-            try (BackgroundLoad bg = new BackgroundLoad(stack.urls(), users, itemArray, bgEvents, 100, runId + "-" + instances)) {
-                // the probes measure the steady state under this load, not the gateways' recovery from the burst above
-                // nor the first seconds of the background (connections, its first batches)
-                GroupProgress.sleep(quick ? 3000 : SETTLE_MILLIS);
-                log.printf("  background load running for %.0f s before the probes: %,d events accepted (%,.0f events/s of %,.0f offered), %d errors%n",
-                        (quick ? 3000 : SETTLE_MILLIS) / 1000.0, bg.eventsAccepted(),
-                        bg.eventsAccepted() / ((quick ? 3000 : SETTLE_MILLIS) / 1000.0), bgEvents, bg.errors());
+            try (BackgroundLoad bg = new BackgroundLoad(stack.urls(), users, itemArray, bgEvents, 100, runId + "-" + instances);
+                 LagMonitor lag = new LagMonitor(kafka, GATEWAY_APP_ID, Topics.EVENTS)) {
+                // the probes measure the steady state under this load, not the gateways' recovery from the steps above
+                // nor the first seconds of the background: at least SETTLE_MILLIS, then until the user side's backlog
+                // has stayed within 1.5 s of the load for 5 s (it commits once a second)
+                long settle = quick ? 3000 : SETTLE_MILLIS;
+                GroupProgress.sleep(settle);
+                long maxLag = (long) (bgEvents * 1.5);
+                boolean steady = lag.awaitSteady(maxLag, 5000, quick ? 10_000 : 90_000);
+                log.printf("  background load running for %.0f s before the probes: %,d events accepted (%,.0f events/s of %,.0f offered), %d errors; "
+                                + "user side backlog %,d events (%s)%n",
+                        lag.elapsedMillis() / 1000.0, bg.eventsAccepted(), bg.eventsAccepted() / Math.max(1.0, lag.elapsedMillis() / 1000.0),
+                        bgEvents, bg.errors(), lag.latest(), steady ? "steady: within 1.5 s of the load for 5 s" : "NOT steady after 90 s");
+                long probesFrom = lag.elapsedMillis();
                 fresh.add(FreshnessBench.kafkaBaseline(stack.bootstrap(), kafka.admin(), probes, log));
                 fresh.add(FreshnessBench.history(stack.urls(), itemArray, probes, 2, runId + "-" + instances, budget, log));
                 extraUsers += probes;
@@ -574,7 +581,13 @@ public final class BenchCommand implements Callable<Integer> {
                 } else {
                     fresh.add(FreshnessBench.Result.unavailable("POST /events 202 -> GET /recommendations/{id} changes", recommendationsNote));
                 }
+                long[] backlog = lag.medianAndMax(probesFrom);
+                log.printf("  user side backlog while the probes ran: median %,d events, max %,d (%.1f s and %.1f s of the load)%n",
+                        backlog[0], backlog[1], backlog[0] / bgEvents, backlog[1] / bgEvents);
                 Map<String, Object> load = new LinkedHashMap<>();
+                load.put("steadyBeforeProbes", steady);
+                load.put("backlogMedianEvents", backlog[0]);
+                load.put("backlogMaxEvents", backlog[1]);
                 load.put("eventsPerSecond", bg.eventsPerSecond);
                 load.put("historyQueriesPerSecond", bg.queriesPerSecond);
                 load.put("eventsAccepted", bg.eventsAccepted());
