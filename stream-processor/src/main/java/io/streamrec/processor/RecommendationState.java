@@ -23,7 +23,6 @@ final class RecommendationState {
     private final java.util.concurrent.ThreadPoolExecutor builder;
     private final java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
     private final java.util.concurrent.atomic.AtomicLong built = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong skippedBusy = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
     private CandidateGenerator generator;
     private ItemIndex index;
@@ -31,6 +30,10 @@ final class RecommendationState {
 
     RecommendationState(ProcessorConfig config) {
         this.config = config;
+        int max = config.recommend().maxExamplesPerSecond();
+        examples = max == 0 ? null : new TokenBucket(max, (double) max * BURST_SECONDS);
+        double share = config.recommend().maxCpuShare();
+        cpuBudget = share == 0 ? null : new TokenBucket(share * 1e9, share * 1e9 * BURST_SECONDS);
         int threads = config.recommend().builderThreads();
         if (threads == 0) {
             builder = null;
@@ -70,7 +73,6 @@ final class RecommendationState {
             builder.execute(charged);
             return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            skippedBusy.incrementAndGet();
             return false;
         }
     }
@@ -80,17 +82,13 @@ final class RecommendationState {
         return t >= 0 ? t : System.nanoTime();
     }
 
-    /** Examples built so far, the CPU they took (ns), and those skipped because the builders were behind. */
+    /** Examples built so far, and the CPU they took (ns). */
     long examplesBuilt() {
         return built.get();
     }
 
     long exampleCpuNanos() {
         return cpuNanos.get();
-    }
-
-    long examplesSkippedBusy() {
-        return skippedBusy.get();
     }
 
     synchronized void attach(ReadOnlyKeyValueStore<String, ItemProfile> profiles, ReadOnlyKeyValueStore<String, Item> catalog) {
@@ -118,61 +116,30 @@ final class RecommendationState {
 
     /** Seconds of the per-second budget that may be saved up and spent at once. */
     static final int BURST_SECONDS = 10;
-    private double tokens = -1;
-    private long refilledAt;
+    /** Examples; null when not limited. */
+    private final TokenBucket examples;
+    /** CPU nanoseconds the examples may use; null when not limited. */
+    private final TokenBucket cpuBudget;
 
     /**
      * Whether one more training example fits the budget ({@code max-per-second}, shared by every task of the instance:
      * the cost is the instance's CPU and the bytes it writes, however many tasks it runs). A token bucket: on average at
      * most that many per second, with up to {@value #BURST_SECONDS} seconds' worth saved up for a burst (a replay loaded
-     * in waves, a sale's first seconds) when fewer were used before.
+     * in waves, a sale's first seconds) when fewer were used before. And the CPU budget ({@code max-cpu-share}, as much
+     * saved up) must not be overdrawn by the examples built before.
      */
     synchronized boolean exampleWithinBudget() {
         long now = System.nanoTime();
-        if (!cpuWithinBudget(now)) {
+        if (cpuBudget != null && !cpuBudget.positive(now)) {
             return false;
         }
-        int max = config.recommend().maxExamplesPerSecond();
-        if (max == 0) {
-            return true;
-        }
-        double capacity = (double) max * BURST_SECONDS;
-        if (tokens < 0) {
-            tokens = capacity;
-        } else {
-            tokens = Math.min(capacity, tokens + (now - refilledAt) / 1e9 * max);
-        }
-        refilledAt = now;
-        if (tokens < 1) {
-            return false;
-        }
-        tokens--;
-        return true;
-    }
-
-    /** CPU nanoseconds the examples may still use: refilled at max-cpu-share per second, at most ten seconds' worth. */
-    private double cpuTokens = -1;
-    private long cpuRefilledAt;
-
-    private boolean cpuWithinBudget(long now) {
-        double share = config.recommend().maxCpuShare();
-        if (share == 0) {
-            return true;
-        }
-        double capacity = share * BURST_SECONDS * 1e9;
-        if (cpuTokens < 0 && cpuRefilledAt == 0) {
-            cpuTokens = capacity;
-        } else {
-            cpuTokens = Math.min(capacity, cpuTokens + (now - cpuRefilledAt) * share);
-        }
-        cpuRefilledAt = now;
-        return cpuTokens > 0;
+        return examples == null || examples.tryTake(1, now);
     }
 
     /** What an example cost, once built (it may overdraw the budget: the next ones wait until it is paid back). */
     private synchronized void charge(long nanos) {
-        if (config.recommend().maxCpuShare() > 0) {
-            cpuTokens -= nanos;
+        if (cpuBudget != null) {
+            cpuBudget.charge(nanos);
         }
     }
 }

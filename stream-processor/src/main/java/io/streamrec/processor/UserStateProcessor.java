@@ -131,7 +131,6 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
 
     @Override
     public void process(Record<String, ClickEvent> record) {
-        forwardBuilt();
         ClickEvent e = record.value();
         String key = record.key();
         // copy on write: a value in the store is never changed (queries read it from other threads), a new one is put

@@ -538,9 +538,7 @@ public final class BenchCommand implements Callable<Integer> {
             SustainedRate.Result sustained = SustainedRate.search(stack.urls(), users, itemArray,
                     tried.stream().mapToDouble(Double::doubleValue).toArray(), runId + "-" + instances,
                     () -> eventsOnly(kafka.committed(GATEWAY_APP_ID)),
-                    (from, seconds) -> kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
-                            () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)),
-                            from, seconds, log, instances + " gateway(s), sustained step").complete(), log);
+                    (from, seconds) -> awaitGateways(kafka, from, seconds, instances + " gateway(s), sustained step").complete(), log);
             awaitGateways(kafka, kafka.committed(GATEWAY_APP_ID), instances + " gateway(s), after the sustained steps");
             log.printf("  sustained live-traffic maximum: %,.0f events/s%n", sustained.eventsPerSecond());
             phase.put("sustainedLiveTraffic", sustained);
@@ -662,9 +660,15 @@ public final class BenchCommand implements Callable<Integer> {
      * {@code streamrec.events} so far beyond {@code from}, and their item side has drained {@code streamrec.item-updates}.
      */
     private GroupProgress.Run awaitGateways(GroupProgress kafka, Map<org.apache.kafka.common.TopicPartition, Long> from, String label) {
+        return awaitGateways(kafka, from, catchUpSeconds, label);
+    }
+
+    /** As above, waiting at most {@code seconds}. */
+    private GroupProgress.Run awaitGateways(GroupProgress kafka, Map<org.apache.kafka.common.TopicPartition, Long> from, long seconds,
+                                            String label) {
         return kafka.await(GATEWAY_APP_ID, Topics.EVENTS,
                 () -> Map.of(StreamrecTopology.itemApplicationId(GATEWAY_APP_ID), java.util.Set.of(Topics.ITEM_UPDATES)), from,
-                catchUpSeconds, log, label);
+                seconds, log, label);
     }
 
     /** Items with a first similar item ("similar", not the popular fallback): the implied next item of a probe. */
