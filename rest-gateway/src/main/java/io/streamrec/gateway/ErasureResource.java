@@ -43,15 +43,9 @@ public class ErasureResource {
     @Blocking
     @Operation(summary = "Erase a user: history, features, long-term items and dedupe entries, on every instance (admin)")
     public Response erase(@PathParam("id") String userId) {
-        if (userId.isBlank() || userId.length() > 256) {
-            return Problems.badParameter("id", "must be 1 to 256 characters");
-        }
+        Params.id("id", userId);
         Erasure command = Erasures.command(userId, System.currentTimeMillis(), identity.getPrincipal().getName());
-        try {
-            publisher.publishErasure(userId, command);
-        } catch (EventPublisher.PublishException e) {
-            return Problems.unavailable(e.getMessage() + "; retry the request (erasing twice is harmless)", 5);
-        }
+        publisher.publishErasure(userId, command);
         LOG.infof("erasure %s of user %s accepted from %s", command.getRequestId(), command.getUserKeyHash(), command.getRequester());
         return Response.accepted(new Accepted(command.getRequestId(), command.getUserKeyHash(), command.getRequestedAt(), "accepted")).build();
     }

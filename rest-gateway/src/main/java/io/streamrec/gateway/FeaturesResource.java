@@ -55,11 +55,7 @@ public class FeaturesResource {
     public Uni<Response> features(@PathParam("id") String userId,
                                   @HeaderParam(StateQueries.FORWARDED_HEADER) String forwardedBy,
                                   @Context UriInfo uri) {
-        try {
-            Params.id("id", userId);
-        } catch (Params.BadParameter e) {
-            return Uni.createFrom().item(e.response());
-        }
+        Params.id("id", userId);
         return queries.<io.streamrec.avro.UserState>byKey(StoreNames.USER_STATE, userId, Params.pathAndQuery(uri), forwardedBy != null,
                 s -> toJson(userId, s == null ? null : s.getFeatures(), System.currentTimeMillis()));
     }

@@ -45,36 +45,29 @@ public class HistoryResource {
     @Path("history")
     @Operation(summary = "A user's recent items, newest first (unknown user: an empty list)")
     public Uni<jakarta.ws.rs.core.Response> history(@PathParam("id") String userId,
-                                                    @QueryParam("limit") Integer limit,
+                                                    @QueryParam("limit") String limitText,
                                                     @QueryParam("eventType") String eventType,
                                                     @HeaderParam(StateQueries.FORWARDED_HEADER) String forwardedBy,
                                                     @Context UriInfo uri) {
+        Params.id("id", userId);
         int max = config.historyMaxEntries();
-        int n = limit == null ? Math.min(DEFAULT_LIMIT, max) : limit;
-        if (n < 1 || n > max) {
-            return Uni.createFrom().item(Problems.badParameter("limit", "must be between 1 and " + max));
-        }
+        int n = Params.count("limit", limitText, Math.min(DEFAULT_LIMIT, max), max);
         if (eventType != null && !config.eventTypes().contains(eventType)) {
-            return Uni.createFrom().item(Problems.badParameter("eventType", "unknown event type '" + eventType + "'"));
+            throw new Params.BadParameter("eventType", "unknown event type '" + eventType + "'");
         }
-        if (userId.length() > 256) {
-            return Uni.createFrom().item(Problems.badParameter("id", "longer than 256 characters"));
-        }
-        return queries.<UserState>byKey(StoreNames.USER_STATE, userId, uri.getRequestUri().getRawPath()
-                        + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery()),
-                forwardedBy != null, h -> {
-                    List<Entry> out = new ArrayList<>();
-                    if (h != null) {
-                        for (HistoryEntry e : h.getHistory()) {
-                            if (eventType == null || eventType.equals(e.getEventType())) {
-                                out.add(new Entry(e.getItemId(), e.getEventType(), e.getTimestamp(), Instant.ofEpochMilli(e.getTimestamp()).toString()));
-                                if (out.size() == n) {
-                                    break;
-                                }
-                            }
+        return queries.<UserState>byKey(StoreNames.USER_STATE, userId, Params.pathAndQuery(uri), forwardedBy != null, h -> {
+            List<Entry> out = new ArrayList<>();
+            if (h != null) {
+                for (HistoryEntry e : h.getHistory()) {
+                    if (eventType == null || eventType.equals(e.getEventType())) {
+                        out.add(new Entry(e.getItemId(), e.getEventType(), e.getTimestamp(), Instant.ofEpochMilli(e.getTimestamp()).toString()));
+                        if (out.size() == n) {
+                            break;
                         }
                     }
-                    return new History(userId, out.size(), out);
-                });
+                }
+            }
+            return new History(userId, out.size(), out);
+        });
     }
 }

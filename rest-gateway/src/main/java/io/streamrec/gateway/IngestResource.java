@@ -1,6 +1,5 @@
 package io.streamrec.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.common.annotation.Blocking;
@@ -22,6 +21,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +67,7 @@ public class IngestResource {
     @Path("events")
     @Blocking
     @Operation(summary = "Send one event or an array of at most 1,000 events (1 MiB)")
-    public Response events(byte[] body) {
+    public Response events(byte[] body) throws IOException {
         return ingest(body, "events", node -> JsonReader.event(node, System::currentTimeMillis), this::validateEvent, events -> {
             publisher.publishEvents(events);
             return Map.of("accepted", events.size(), "eventIds", events.stream().map(ClickEvent::getEventId).toList());
@@ -78,7 +78,7 @@ public class IngestResource {
     @Path("items")
     @Blocking
     @Operation(summary = "Upsert one catalog item or an array of items")
-    public Response items(byte[] body) {
+    public Response items(byte[] body) throws IOException {
         return ingest(body, "items", JsonReader::item, rules::validate, items -> {
             publisher.publishItems(items);
             return Map.of("accepted", items.size());
@@ -89,7 +89,7 @@ public class IngestResource {
     @Path("users")
     @Blocking
     @Operation(summary = "Upsert one user or an array of users")
-    public Response users(byte[] body) {
+    public Response users(byte[] body) throws IOException {
         return ingest(body, "users", node -> JsonReader.user(node, System::currentTimeMillis), u -> List.of(), users -> {
             publisher.publishUsers(users);
             return Map.of("accepted", users.size());
@@ -97,7 +97,7 @@ public class IngestResource {
     }
 
     private <T> Response ingest(byte[] body, String what, Function<JsonNode, JsonReader.Parsed<T>> reader,
-                                Function<T, List<Violation>> validator, Function<List<T>, Object> publish) {
+                                Function<T, List<Violation>> validator, Function<List<T>, Object> publish) throws IOException {
         if (body == null || body.length == 0) {
             return Problems.validation("Empty request", "the body must be a JSON object or array of " + what,
                     List.of(new Violation(0, "$", "request body is empty")));
@@ -105,16 +105,7 @@ public class IngestResource {
         if (body.length > maxBodyBytes) {
             return Problems.of(413, "Request too large", "at most " + maxBodyBytes + " bytes per request, got " + body.length);
         }
-        JsonNode root;
-        try {
-            root = mapper.readTree(body);
-        } catch (JsonProcessingException e) {
-            return Problems.validation("Malformed JSON", e.getOriginalMessage(),
-                    List.of(new Violation(0, "$", "malformed JSON at line " + e.getLocation().getLineNr()
-                            + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage())));
-        } catch (java.io.IOException e) {
-            return Problems.validation("Malformed JSON", e.getMessage(), List.of(new Violation(0, "$", "cannot read body")));
-        }
+        JsonNode root = mapper.readTree(body); // malformed JSON: ProblemMappers.json
         List<JsonNode> nodes = new ArrayList<>();
         if (root != null && root.isArray()) {
             root.forEach(nodes::add);
@@ -144,10 +135,6 @@ public class IngestResource {
         if (!errors.isEmpty()) {
             return Problems.validation("Invalid " + what, errors.size() + " error(s) in " + nodes.size() + " " + what + "; nothing was written", errors);
         }
-        try {
-            return Response.accepted(publish.apply(records)).build();
-        } catch (EventPublisher.PublishException e) {
-            return Problems.unavailable(e.getMessage() + "; retry the request (events with an eventId are deduplicated)", 5);
-        }
+        return Response.accepted(publish.apply(records)).build();
     }
 }

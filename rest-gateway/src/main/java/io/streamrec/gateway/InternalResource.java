@@ -32,10 +32,6 @@ public class InternalResource {
     @Path("users/{key}/state")
     @Operation(summary = "Internal: this instance's history, features and items of a user key it owns")
     public Response userState(@PathParam("key") String key) {
-        try {
-            return Response.ok(UserStates.encode(states.readOwned(key))).build();
-        } catch (StateQueries.NotReady e) {
-            return Problems.unavailable(e.getMessage(), 1);
-        }
+        return Response.ok(UserStates.encode(states.readOwned(key))).build();
     }
 }

@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Item statistics, similar items, popular and trending lists. Mounted at the root like the ingestion resource: a
@@ -72,15 +71,13 @@ public class ItemsResource {
     @Path("items/{id}/stats")
     @Operation(summary = "Counts, unique users, smoothed click-through and conversion rates, decayed popularity of an item")
     public Uni<Response> stats(@PathParam("id") String itemId) {
-        return guarded(() -> {
-            Params.id("id", itemId);
-            ItemProfile p = recommender.profile(itemId);
-            Item item = catalog.get(itemId);
-            if (p == null && item == null) {
-                return Uni.createFrom().item(Problems.of(404, "Unknown item", "item '" + itemId + "' is neither in the catalog nor in any event"));
-            }
-            return Uni.createFrom().item(Response.ok(toStats(itemId, item, p)).build());
-        });
+        Params.id("id", itemId);
+        ItemProfile p = recommender.profile(itemId);
+        Item item = catalog.get(itemId);
+        if (p == null && item == null) {
+            return Uni.createFrom().item(Problems.of(404, "Unknown item", "item '" + itemId + "' is neither in the catalog nor in any event"));
+        }
+        return Uni.createFrom().item(Response.ok(toStats(itemId, item, p)).build());
     }
 
     Stats toStats(String itemId, Item item, ItemProfile p) {
@@ -104,12 +101,10 @@ public class ItemsResource {
     @Path("items/{id}/similar")
     @Operation(summary = "Items often seen or bought with this one; popular items (reason 'popular') fill up the list")
     public Uni<Response> similar(@PathParam("id") String itemId, @QueryParam("count") String countText) {
-        return guarded(() -> {
-            Params.id("id", itemId);
-            int count = Params.count("count", countText, DEFAULT_COUNT, config.features().rankingSize());
-            List<ItemResult> items = similarTo(itemId, recommender.profile(itemId), count);
-            return Uni.createFrom().item(Response.ok(new Similar(itemId, items.size(), items)).build());
-        });
+        Params.id("id", itemId);
+        int count = Params.count("count", countText, DEFAULT_COUNT, config.features().rankingSize());
+        List<ItemResult> items = similarTo(itemId, recommender.profile(itemId), count);
+        return Uni.createFrom().item(Response.ok(new Similar(itemId, items.size(), items)).build());
     }
 
     /**
@@ -159,31 +154,27 @@ public class ItemsResource {
     @Path("items/popular")
     @Operation(summary = "Items by decayed popularity, overall or in one catalog category")
     public Uni<Response> popular(@QueryParam("category") String category, @QueryParam("count") String countText) {
-        return guarded(() -> {
-            int count = Params.count("count", countText, DEFAULT_COUNT, config.features().rankingSize());
-            if (category != null) {
-                Params.id("category", category);
-            }
-            ItemIndex.Snapshot index = recommender.index();
-            List<ItemIndex.Ranked> list = category == null ? index.popular() : index.popularIn(category);
-            return Uni.createFrom().item(Response.ok(toList(category, null, index.asOf(), list, count, REASON_POPULAR)).build());
-        });
+        int count = Params.count("count", countText, DEFAULT_COUNT, config.features().rankingSize());
+        if (category != null) {
+            Params.id("category", category);
+        }
+        ItemIndex.Snapshot index = recommender.index();
+        List<ItemIndex.Ranked> list = category == null ? index.popular() : index.popularIn(category);
+        return Uni.createFrom().item(Response.ok(toList(category, null, index.asOf(), list, count, REASON_POPULAR)).build());
     }
 
     @GET
     @Path("items/trending")
     @Operation(summary = "Items whose recent activity rises most over their own baseline (window 1h, 24h or 7d)")
     public Uni<Response> trending(@QueryParam("window") String windowText, @QueryParam("count") String countText) {
-        return guarded(() -> {
-            int count = Params.count("count", countText, DEFAULT_COUNT, config.features().rankingSize());
-            String window = windowText == null || windowText.isBlank() ? DEFAULT_WINDOW : windowText.strip();
-            if (!FeatureSettings.TRENDING_WINDOWS.containsKey(window)) {
-                throw new Params.BadParameter("window", "must be one of " + String.join(", ", FeatureSettings.TRENDING_WINDOWS.keySet())
-                        + ", got '" + windowText + "'");
-            }
-            ItemIndex.Snapshot index = recommender.index();
-            return Uni.createFrom().item(Response.ok(toList(null, window, index.asOf(), index.trendingOver(window), count, "trending")).build());
-        });
+        int count = Params.count("count", countText, DEFAULT_COUNT, config.features().rankingSize());
+        String window = windowText == null || windowText.isBlank() ? DEFAULT_WINDOW : windowText.strip();
+        if (!FeatureSettings.TRENDING_WINDOWS.containsKey(window)) {
+            throw new Params.BadParameter("window", "must be one of " + String.join(", ", FeatureSettings.TRENDING_WINDOWS.keySet())
+                    + ", got '" + windowText + "'");
+        }
+        ItemIndex.Snapshot index = recommender.index();
+        return Uni.createFrom().item(Response.ok(toList(null, window, index.asOf(), index.trendingOver(window), count, "trending")).build());
     }
 
     private ItemList toList(String category, String window, long asOf, List<ItemIndex.Ranked> list, int count, String reason) {
@@ -197,15 +188,4 @@ public class ItemsResource {
                 item == null ? null : item.getPrice(), score, reason);
     }
 
-    /** Bad parameters become 400 problems; state that is not ready (on this instance) becomes 503 with Retry-After. */
-    private static Uni<Response> guarded(Supplier<Uni<Response>> answer) {
-        try {
-            return answer.get().onFailure(StateQueries.NotReady.class)
-                    .recoverWithItem(e -> Problems.unavailable("not available right now (" + e.getMessage() + ")", 1));
-        } catch (Params.BadParameter e) {
-            return Uni.createFrom().item(e.response());
-        } catch (StateQueries.NotReady e) {
-            return Uni.createFrom().item(Problems.unavailable("not available right now (" + e.getMessage() + ")", 1));
-        }
-    }
 }

@@ -94,8 +94,8 @@ final class JsonReader {
         String userId = r.id("userId");
         if (userId == null && r.errors.isEmpty()) {
             r.errors.add(new Violation(0, "userId", "is required"));
-        } else if (userId != null && (userId.isBlank() || userId.length() > 256)) {
-            r.errors.add(new Violation(0, "userId", "must be 1 to 256 characters"));
+        } else if (userId != null && io.streamrec.schemas.EventRules.idProblem(userId) != null) {
+            r.errors.add(new Violation(0, "userId", io.streamrec.schemas.EventRules.idProblem(userId)));
         }
         Map<String, String> attributes = r.stringMap("attributes");
         if (io.streamrec.schemas.EventRules.propertiesBytes(attributes) > io.streamrec.schemas.EventRules.MAX_PROPERTIES_BYTES) {

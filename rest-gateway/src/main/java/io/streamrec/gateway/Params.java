@@ -1,12 +1,14 @@
 package io.streamrec.gateway;
 
+import io.streamrec.schemas.EventRules;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-/** Query parameters read by hand, so that a bad value is a 400 problem naming the parameter (not JAX-RS's bare 404). */
+/**
+ * Path and query parameters read by hand, so that a bad value is a 400 problem naming the parameter (JAX-RS answers a
+ * query parameter it cannot convert with a bare 404). Resources throw {@link BadParameter}; {@link ProblemMappers} answers.
+ */
 final class Params {
-    static final int MAX_ID_LENGTH = 256;
-
     private Params() {
     }
 
@@ -43,14 +45,18 @@ final class Params {
         return n;
     }
 
+    /** An id as events carry it ({@link EventRules#idProblem}). */
     static String id(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw new BadParameter(name, "must not be blank");
-        }
-        if (value.length() > MAX_ID_LENGTH) {
-            throw new BadParameter(name, "longer than " + MAX_ID_LENGTH + " characters");
+        String problem = value == null ? "must not be blank" : EventRules.idProblem(value);
+        if (problem != null) {
+            throw new BadParameter(name, problem);
         }
         return value;
+    }
+
+    /** An optional id: null when absent. */
+    static String optionalId(String name, String value) {
+        return value == null ? null : id(name, value);
     }
 
     /** What the owner of a key is asked when a query is forwarded: the same path and query. */

@@ -30,6 +30,11 @@ public final class Problems {
         return Response.status(400).type(MEDIA_TYPE).entity(body).build();
     }
 
+    /** 400 for a body that is not the JSON asked for: {@code field} is where it went wrong ({@code $}: the body itself). */
+    public static Response malformedJson(String field, String reason) {
+        return validation("Malformed JSON", field + ": " + reason, List.of(new Violation(0, field, reason)));
+    }
+
     public static Response badParameter(String parameter, String reason) {
         return validation("Invalid request parameter", parameter + ": " + reason, List.of(new Violation(0, parameter, reason)));
     }

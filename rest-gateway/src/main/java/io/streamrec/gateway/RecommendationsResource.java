@@ -66,27 +66,17 @@ public class RecommendationsResource {
                                    @QueryParam("minPrice") String minPriceText,
                                    @QueryParam("maxPrice") String maxPriceText,
                                    @QueryParam("sessionId") String sessionId) {
-        int count;
-        Recommender.Filters filters;
-        try {
-            Params.id("userId", userId);
-            count = Params.count("count", countText, DEFAULT_COUNT, MAX_COUNT);
-            if (category != null) {
-                Params.id("category", category);
-            }
-            if (sessionId != null) {
-                Params.id("sessionId", sessionId);
-            }
-            Double minPrice = price("minPrice", minPriceText);
-            Double maxPrice = price("maxPrice", maxPriceText);
-            if (minPrice != null && maxPrice != null && minPrice > maxPrice) {
-                throw new Params.BadParameter("maxPrice", "must not be below minPrice (" + minPrice + ")");
-            }
-            filters = new Recommender.Filters(category, bool("excludePurchased", excludePurchased),
-                    bool("excludeSeen", excludeSeen), minPrice, maxPrice);
-        } catch (Params.BadParameter e) {
-            return Uni.createFrom().item(e.response());
+        Params.id("userId", userId);
+        int count = Params.count("count", countText, DEFAULT_COUNT, MAX_COUNT);
+        Params.optionalId("category", category);
+        Params.optionalId("sessionId", sessionId);
+        Double minPrice = price("minPrice", minPriceText);
+        Double maxPrice = price("maxPrice", maxPriceText);
+        if (minPrice != null && maxPrice != null && minPrice > maxPrice) {
+            throw new Params.BadParameter("maxPrice", "must not be below minPrice (" + minPrice + ")");
         }
+        Recommender.Filters filters = new Recommender.Filters(category, bool("excludePurchased", excludePurchased),
+                bool("excludeSeen", excludeSeen), minPrice, maxPrice);
         Uni<List<HistoryEntry>> session = sessionId == null || sessionId.equals(userId)
                 ? Uni.createFrom().item(List.of())
                 : states.get(sessionId).map(s -> s.history() == null ? List.of() : s.history().getEntries());
@@ -95,9 +85,7 @@ public class RecommendationsResource {
                 .map(t -> {
                     Recommender.Result r = recommender.recommend(userId, t.getItem1(), t.getItem2(), filters, count);
                     return Response.ok(toJson(userId, UUID.randomUUID().toString(), r)).build();
-                })
-                .onFailure(StateQueries.NotReady.class)
-                .recoverWithItem(e -> Problems.unavailable("recommendations are not available right now (" + e.getMessage() + ")", 1));
+                });
     }
 
     @POST
@@ -105,28 +93,21 @@ public class RecommendationsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Re-rank the given item ids for the user with the same features and model")
     public Uni<Response> rank(@PathParam("userId") String userId, RankRequest body) {
-        List<String> ids;
-        try {
-            Params.id("userId", userId);
-            if (body == null || body.itemIds() == null || body.itemIds().isEmpty()) {
-                throw new Params.BadParameter("itemIds", "must be a non-empty array of item ids");
-            }
-            if (body.itemIds().size() > MAX_COUNT) {
-                throw new Params.BadParameter("itemIds", "at most " + MAX_COUNT + " item ids, got " + body.itemIds().size());
-            }
-            LinkedHashSet<String> unique = new LinkedHashSet<>();
-            for (int i = 0; i < body.itemIds().size(); i++) {
-                unique.add(Params.id("itemIds[" + i + "]", body.itemIds().get(i)));
-            }
-            ids = new ArrayList<>(unique);
-        } catch (Params.BadParameter e) {
-            return Uni.createFrom().item(e.response());
+        Params.id("userId", userId);
+        if (body == null || body.itemIds() == null || body.itemIds().isEmpty()) {
+            throw new Params.BadParameter("itemIds", "must be a non-empty array of item ids");
         }
+        if (body.itemIds().size() > MAX_COUNT) {
+            throw new Params.BadParameter("itemIds", "at most " + MAX_COUNT + " item ids, got " + body.itemIds().size());
+        }
+        LinkedHashSet<String> unique = new LinkedHashSet<>();
+        for (int i = 0; i < body.itemIds().size(); i++) {
+            unique.add(Params.id("itemIds[" + i + "]", body.itemIds().get(i)));
+        }
+        List<String> ids = new ArrayList<>(unique);
         return states.get(userId)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(s -> Response.ok(toJson(userId, null, recommender.rank(userId, s, ids))).build())
-                .onFailure(StateQueries.NotReady.class)
-                .recoverWithItem(e -> Problems.unavailable("ranking is not available right now (" + e.getMessage() + ")", 1));
+                .map(s -> Response.ok(toJson(userId, null, recommender.rank(userId, s, ids))).build());
     }
 
     private Recommendations toJson(String userId, String recommendationId, Recommender.Result r) {

@@ -151,11 +151,30 @@ public final class EventRules {
             }
             return;
         }
-        if (value.isBlank()) {
-            out.add(new Violation(0, field, "must not be blank"));
-        } else if (value.length() > MAX_ID_LENGTH) {
-            out.add(new Violation(0, field, "longer than " + MAX_ID_LENGTH + " characters"));
+        String problem = idProblem(value);
+        if (problem != null) {
+            out.add(new Violation(0, field, problem));
         }
+    }
+
+    /**
+     * What is wrong with an id (userId, itemId, ..., and the same ids as path parameters), or null: blank, longer than
+     * {@value #MAX_ID_LENGTH} characters, or holding a control character (no id of a shop has one; in a log line or a
+     * header it would be trouble).
+     */
+    public static String idProblem(String value) {
+        if (value.isBlank()) {
+            return "must not be blank";
+        }
+        if (value.length() > MAX_ID_LENGTH) {
+            return "longer than " + MAX_ID_LENGTH + " characters";
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return "must not contain control characters (U+" + String.format("%04X", (int) value.charAt(i)) + " at " + i + ")";
+            }
+        }
+        return null;
     }
 
     private static void checkText(List<Violation> out, String field, String value) {
