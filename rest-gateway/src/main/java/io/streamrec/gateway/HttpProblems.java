@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Problem documents for what the HTTP layer answers before JAX-RS sees the request: a path no endpoint serves (Vert.x
  * would answer an HTML page) and a body whose {@code Content-Length} is over {@code quarkus.http.limits.max-body-size}
- * (Quarkus would answer an empty 413). Everything JAX-RS answers goes through {@link ProblemMappers}.
+ * (Quarkus would answer an empty 413), and a body without a {@code Content-Type} (415; JAX-RS would read it as JSON).
+ * Everything JAX-RS answers goes through {@link ProblemMappers}.
  */
 @ApplicationScoped
 public class HttpProblems {
@@ -33,9 +34,13 @@ public class HttpProblems {
         long limit = maxBodySize.asLongValue();
         router.route().order(ORDER_BEFORE_UPLOAD_LIMIT).handler(context -> {
             String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            boolean hasBody = length != null ? !length.strip().equals("0") : context.request().headers().contains(HttpHeaders.TRANSFER_ENCODING);
             if (length != null && tooLong(length, limit)) {
                 context.response().putHeader(HttpHeaders.CONNECTION, "close");
                 answer(context, 413, "Request too large", "at most " + limit + " bytes per request, got " + length);
+            } else if (hasBody && context.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+                // JAX-RS would take a body without a type as anything a resource consumes
+                answer(context, 415, "Unsupported Media Type", "a request body needs a Content-Type (application/json)");
             } else {
                 context.next();
             }

@@ -50,6 +50,15 @@ class EventRulesTest {
     }
 
     @Test
+    void idsHoldNoControlCharacters() {
+        assertEquals(List.of(new Violation(0, "itemId", "must not contain control characters (U+0000 at 1)")),
+                rules.validate(valid().setItemId("a\u0000b").build()));
+        assertEquals(List.of(new Violation(0, "sessionId", "must not contain control characters (U+009F at 0)")),
+                rules.validate(valid().setSessionId("\u009fs").build()));
+        assertEquals(List.of(), rules.validate(valid().setUserId("shop/17850 é").build()), "slashes, spaces and letters are fine");
+    }
+
+    @Test
     void eventTypesAreConfigurable() {
         EventRules custom = new EventRules(EventRules.parseList("view, wishlist"), EventRules.parseList("search"));
         assertEquals(List.of(), custom.validate(valid().setEventType("wishlist").build()));
