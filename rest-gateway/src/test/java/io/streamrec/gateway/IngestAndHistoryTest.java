@@ -12,7 +12,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -192,17 +191,114 @@ class IngestAndHistoryTest {
                 .post("/users").then().statusCode(202);
     }
 
+    /**
+     * Raw producers writing what the gateway would never accept: every record that cannot be read or is invalid lands in
+     * the DLQ with its stage, field and reason; records keyed wrong (or not at all) are re-keyed and processed; and the
+     * valid events written after all of them are processed.
+     */
     @Test
-    void recordsThatCannotBeReadGoToTheDlq() throws Exception {
-        String payload = "{not avro " + UUID.randomUUID() + "}";
-        Map<String, Object> props = new HashMap<>(KafkaResource.kafka().producerProps());
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(Topics.EVENTS, "u", payload.getBytes(StandardCharsets.UTF_8))).get();
+    void rawProducersGarbageGoesToTheDlqWithReasonsAndProcessingGoesOn() throws Exception {
+        String run = UUID.randomUUID().toString();
+        String u = user();
+        java.util.Random random = new java.util.Random(run.hashCode());
+        byte[] garbage = ("{not avro " + run + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] randomBytes = new byte[200];
+        random.nextBytes(randomBytes);
+        byte[] huge = new byte[700_000];
+        random.nextBytes(huge);
+        byte[] valid = io.streamrec.schemas.Serdes.CLICK_EVENT.serialize(Topics.EVENTS, event("valid-" + run, u, "A").build());
+        byte[] truncated = java.util.Arrays.copyOf(valid, valid.length - 3);
+        byte[] unknownSchema = valid.clone();
+        unknownSchema[2] ^= (byte) 0xFF; // another fingerprint: a schema no reader knows
+        // what each bad record is, and the stage and field its DLQ record must name
+        record Bad(String key, byte[] value, String stage, String field, boolean command) {
         }
-        var dead = KafkaResource.kafka().readAll(Topics.EVENTS_DLQ, 1, Duration.ofSeconds(30)).stream()
-                .filter(r -> payload.equals(new String(r.value(), StandardCharsets.UTF_8))).findFirst().orElseThrow();
-        assertEquals("deserialize", new String(dead.headers().lastHeader(Topics.HEADER_ERROR_STAGE).value(), StandardCharsets.UTF_8));
-        assertEquals(Topics.EVENTS, new String(dead.headers().lastHeader(Topics.HEADER_SOURCE_TOPIC).value(), StandardCharsets.UTF_8));
+        List<Bad> bad = List.of(
+                new Bad("garbage-" + run, garbage, "deserialize", "value", false),
+                new Bad("random-" + run, randomBytes, "deserialize", "value", false),
+                new Bad("huge-" + run, huge, "deserialize", "value", false),
+                new Bad("empty-" + run, new byte[0], "deserialize", "value", false),
+                new Bad("tombstone-" + run, null, "deserialize", "value", false),
+                new Bad("truncated-" + run, truncated, "deserialize", "value", false),
+                new Bad("fingerprint-" + run, unknownSchema, "deserialize", "value", false),
+                new Bad("no-item-" + run, avro(event("no-item-" + run, u, null)), "validate", "itemId", false),
+                new Bad("no-user-" + run, avro(event("no-user-" + run, null, "A")), "validate", "userId", false),
+                new Bad("bad-type-" + run, avro(event("bad-type-" + run, u, "A").setEventType("teleport")), "validate", "eventType", false),
+                new Bad("huge-text-" + run, avro(event("huge-text-" + run, u, "A").setText("t".repeat(500_000))), "validate", "text", false),
+                new Bad("command-" + run, garbage, "deserialize", "value", true));
+        Map<String, Object> props = new HashMap<>(KafkaResource.kafka().producerProps());
+        props.put("max.request.size", 2_000_000);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Bad b : bad) {
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.EVENTS, b.key().getBytes(StandardCharsets.UTF_8), b.value());
+                if (b.command()) {
+                    r.headers().add(Topics.HEADER_COMMAND, Topics.HEADER_COMMAND_ERASE.getBytes(StandardCharsets.UTF_8));
+                }
+                p.send(r).get();
+            }
+            // valid events keyed wrong and not keyed at all: re-keyed under the user, then processed
+            p.send(new ProducerRecord<>(Topics.EVENTS, "someone-else".getBytes(StandardCharsets.UTF_8),
+                    avro(event("wrong-key-" + run, u, "B").setTimestamp(T + 1000)))).get();
+            p.send(new ProducerRecord<>(Topics.EVENTS, null, avro(event("no-key-" + run, u, "C").setTimestamp(T + 2000)))).get();
+            // and valid events after all the bad ones
+            p.send(new ProducerRecord<>(Topics.EVENTS, u.getBytes(StandardCharsets.UTF_8), valid)).get();
+            p.send(new ProducerRecord<>(Topics.EVENTS, u.getBytes(StandardCharsets.UTF_8),
+                    avro(event("after-" + run, u, "D").setTimestamp(T + 3000)))).get();
+        }
+
+        waitForHistory(u, 4);
+        history(u).then().body("items.itemId", equalTo(List.of("D", "C", "B", "A")));
+
+        Map<String, ConsumerRecordView> dead = new HashMap<>();
+        Wait.until("every bad record in " + Topics.EVENTS_DLQ, Duration.ofSeconds(60), () -> {
+            dead.clear();
+            for (var r : KafkaResource.kafka().readAll(Topics.EVENTS_DLQ, 1, Duration.ofSeconds(10))) {
+                String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+                if (key.endsWith(run)) {
+                    dead.put(key, new ConsumerRecordView(r));
+                }
+            }
+            return dead.size() >= bad.size();
+        });
+        assertEquals(bad.size(), dead.size(), "one DLQ record per bad record, no more: " + dead.keySet());
+        for (Bad b : bad) {
+            ConsumerRecordView d = dead.get(b.key());
+            assertEquals(b.stage(), d.header(Topics.HEADER_ERROR_STAGE), b.key());
+            assertEquals(b.field(), d.header(Topics.HEADER_ERROR_FIELD), b.key());
+            org.junit.jupiter.api.Assertions.assertFalse(d.header(Topics.HEADER_ERROR_REASON).isBlank(), b.key() + " has a reason");
+            assertEquals(Topics.EVENTS, d.header(Topics.HEADER_SOURCE_TOPIC), b.key());
+            org.junit.jupiter.api.Assertions.assertNotNull(d.header(Topics.HEADER_SOURCE_OFFSET), b.key());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(b.value() == null || b.value().length == 0 ? null : b.value(),
+                    d.value() == null || d.value().length == 0 ? null : d.value(), b.key() + ": the DLQ keeps the bytes as written");
+        }
+        assertEquals("text: longer than 10000 characters", dead.get("huge-text-" + run).header(Topics.HEADER_ERROR_REASON));
+        assertEquals("record has no value", dead.get("tombstone-" + run).header(Topics.HEADER_ERROR_REASON));
+    }
+
+    /** A DLQ record's value and headers. */
+    private record ConsumerRecordView(byte[] value, Map<String, String> headers) {
+        ConsumerRecordView(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r) {
+            this(r.value(), headersOf(r));
+        }
+
+        String header(String name) {
+            return headers.get(name);
+        }
+
+        private static Map<String, String> headersOf(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r) {
+            Map<String, String> out = new HashMap<>();
+            r.headers().forEach(h -> out.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+            return out;
+        }
+    }
+
+    private static io.streamrec.avro.ClickEvent.Builder event(String eventId, String userId, String itemId) {
+        return io.streamrec.avro.ClickEvent.newBuilder().setEventId(eventId).setUserId(userId).setItemId(itemId)
+                .setEventType("view").setTimestamp(T);
+    }
+
+    private static byte[] avro(io.streamrec.avro.ClickEvent.Builder e) {
+        return io.streamrec.schemas.Serdes.CLICK_EVENT.serialize(Topics.EVENTS, e.build());
     }
 
     @Test
