@@ -46,8 +46,7 @@ public class HttpProblems {
             }
         });
         router.errorHandler(404, context -> answer(context, 404, "Not Found",
-                "no endpoint at " + context.request().method() + " " + context.request().path()
-                        + " (the API: /q/openapi, /q/swagger-ui)"));
+                Problems.noEndpoint(context.request().method().name(), context.request().path())));
     }
 
     private static boolean tooLong(String length, long limit) {

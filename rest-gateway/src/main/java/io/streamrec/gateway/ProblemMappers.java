@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -71,7 +72,9 @@ public class ProblemMappers {
         }
         String endpoint = request.getMethod() + " " + uri.getPath();
         String detail;
-        if (e instanceof NotAllowedException) {
+        if (e instanceof NotFoundException) {
+            detail = Problems.noEndpoint(request.getMethod(), uri.getPath());
+        } else if (e instanceof NotAllowedException) {
             String allow = r.getHeaderString(HttpHeaders.ALLOW);
             detail = endpoint + ": method not allowed" + (allow == null || allow.isBlank() ? "" : "; allowed: " + allow);
         } else if (e instanceof NotAcceptableException) {

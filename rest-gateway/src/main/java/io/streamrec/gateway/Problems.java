@@ -35,6 +35,11 @@ public final class Problems {
         return validation("Malformed JSON", field + ": " + reason, List.of(new Violation(0, field, reason)));
     }
 
+    /** The detail of a 404 for a path no endpoint serves, whether JAX-RS or Vert.x answers it. */
+    public static String noEndpoint(String method, String path) {
+        return "no endpoint at " + method + " " + path + " (the API: /q/openapi, /q/swagger-ui)";
+    }
+
     public static Response badParameter(String parameter, String reason) {
         return validation("Invalid request parameter", parameter + ": " + reason, List.of(new Violation(0, parameter, reason)));
     }

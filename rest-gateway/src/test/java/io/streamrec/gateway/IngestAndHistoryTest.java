@@ -129,12 +129,23 @@ class IngestAndHistoryTest {
         String huge = "{\"userId\":\"u\",\"itemId\":\"i\",\"eventType\":\"view\",\"text\":\"" + "x".repeat(1_100_000) + "\"}";
         given().contentType(ContentType.JSON).body(huge).post("/events").then().statusCode(413)
                 .contentType("application/problem+json");
+        // what answered 500 with a stack trace, or without a problem document, before the exception mappers
+        given().contentType(ContentType.JSON).body("[".repeat(5000) + "]".repeat(5000)).post("/events").then().statusCode(400)
+                .contentType("application/problem+json").body("title", equalTo("Malformed JSON")).body("errors[0].field", equalTo("$"));
+        given().contentType(ContentType.JSON).body("x".repeat(3_000_000)).post("/events").then().statusCode(413)
+                .contentType("application/problem+json").body("detail", equalTo("at most 2097152 bytes per request, got 3000000"));
+        given().contentType(ContentType.TEXT).body("{}").post("/events").then().statusCode(415)
+                .contentType("application/problem+json").body("status", equalTo(415));
+        given().get("/no/such/endpoint").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", startsWith("no endpoint at GET /no/such/endpoint"));
     }
 
     @Test
     void unknownUserHasEmptyHistoryAndBadParametersAreNamed() {
         history("nobody-" + UUID.randomUUID()).then().statusCode(200).body("count", equalTo(0)).body("items", equalTo(List.of()));
         given().queryParam("limit", 0).get("/users/u/history").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
+        given().queryParam("limit", "abc").get("/users/u/history").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
         given().queryParam("eventType", "teleport").get("/users/u/history").then().statusCode(400)
                 .body("errors[0].field", equalTo("eventType"));
