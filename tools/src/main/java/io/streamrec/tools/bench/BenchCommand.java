@@ -538,7 +538,8 @@ public final class BenchCommand implements Callable<Integer> {
             SustainedRate.Result sustained = SustainedRate.search(stack.urls(), users, itemArray,
                     tried.stream().mapToDouble(Double::doubleValue).toArray(), runId + "-" + instances,
                     () -> eventsOnly(kafka.committed(GATEWAY_APP_ID)),
-                    (from, seconds) -> awaitGateways(kafka, from, seconds, instances + " gateway(s), sustained step").complete(), log);
+                    (from, seconds) -> awaitGateways(kafka, from, seconds, instances + " gateway(s), sustained step").complete(),
+                    () -> LagMonitor.backlog(kafka, GATEWAY_APP_ID, Topics.EVENTS), log);
             awaitGateways(kafka, kafka.committed(GATEWAY_APP_ID), instances + " gateway(s), after the sustained steps");
             log.printf("  sustained live-traffic maximum: %,.0f events/s%n", sustained.eventsPerSecond());
             phase.put("sustainedLiveTraffic", sustained);

@@ -47,6 +47,11 @@ final class LagMonitor implements AutoCloseable {
     }
 
     long lag() {
+        return backlog(kafka, group, topic);
+    }
+
+    /** Events written to {@code topic} and not yet committed by {@code group}, summed over partitions. */
+    static long backlog(GroupProgress kafka, String group, String topic) {
         Map<TopicPartition, Long> end = kafka.endOffsets(topic);
         Map<TopicPartition, Long> committed = kafka.committed(group);
         long lag = 0;
