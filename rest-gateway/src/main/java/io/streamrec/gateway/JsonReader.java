@@ -92,10 +92,11 @@ final class JsonReader {
         }
         r.unknownFields(USER_FIELDS);
         String userId = r.id("userId");
+        String userIdProblem = userId == null ? null : io.streamrec.schemas.EventRules.idProblem(userId);
         if (userId == null && r.errors.isEmpty()) {
             r.errors.add(new Violation(0, "userId", "is required"));
-        } else if (userId != null && io.streamrec.schemas.EventRules.idProblem(userId) != null) {
-            r.errors.add(new Violation(0, "userId", io.streamrec.schemas.EventRules.idProblem(userId)));
+        } else if (userIdProblem != null) {
+            r.errors.add(new Violation(0, "userId", userIdProblem));
         }
         Map<String, String> attributes = r.stringMap("attributes");
         if (io.streamrec.schemas.EventRules.propertiesBytes(attributes) > io.streamrec.schemas.EventRules.MAX_PROPERTIES_BYTES) {
