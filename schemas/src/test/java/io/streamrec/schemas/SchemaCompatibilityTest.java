@@ -36,7 +36,7 @@ class SchemaCompatibilityTest {
             ItemSignal.getClassSchema(), ItemNeighbors.getClassSchema(), RankEntry.getClassSchema(),
             io.streamrec.avro.ItemProfile.getClassSchema(),
             io.streamrec.avro.UserItems.getClassSchema(), io.streamrec.avro.TrainingExample.getClassSchema(),
-            io.streamrec.avro.ItemUpdates.getClassSchema());
+            io.streamrec.avro.ItemUpdates.getClassSchema(), io.streamrec.avro.UserState.getClassSchema());
 
     @Test
     void everyCurrentSchemaReadsEveryPreviousVersion() {

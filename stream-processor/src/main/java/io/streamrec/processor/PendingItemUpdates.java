@@ -21,8 +21,9 @@ import java.util.Map;
 
 /**
  * The combiner in front of the item side. Each item event appends one entry (its item, user, type, time and
- * co-occurrence pairs) to a changelogged, record-cached log store of the task; a wall-clock punctuation drains the log:
- * it sums the entries per target item (the event's item learns what its events add to its statistics, combined into
+ * co-occurrence pairs) to a changelogged, record-cached log store of the task, and is summed at once into the
+ * in-memory combination of the log (derived from it, rebuilt from it at start); a wall-clock punctuation drains the
+ * log: the sums per target item (the event's item learns what its events add to its statistics, combined into
  * one fixed-size delta whatever their number, the distinct users of those events and where users came from; each
  * paired previous item learns where users went on to) and sends <b>one record per item partition</b> to
  * {@code streamrec.item-updates}, then deletes what it drained.
@@ -62,6 +63,18 @@ final class PendingItemUpdates {
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Long, ItemSignal> log;
     private long next;
+    /**
+     * What the log holds, already combined per target item, in the order the items first came: the log is the durable
+     * record (it commits with the input offsets), this is derived from it, rebuilt from it by {@link #init} (after a
+     * restart or a rolled-back transaction the task is initialised again) and changed only together with it. So the
+     * hashing of every pair happens as the events come, spread over the interval, and a drain only encodes and sends.
+     */
+    private Map<String, Combined> byItem = new LinkedHashMap<>();
+    /** The log's keys, in the order added: what a drain deletes. */
+    private long[] keys = new long[256];
+    private int keyCount;
+    /** The newest event time in the log. */
+    private long newest;
 
     PendingItemUpdates(int partitions, String sink, int maxItems, FeatureSettings features) {
         if (partitions < 1) {
@@ -77,15 +90,45 @@ final class PendingItemUpdates {
         this.context = context;
         this.log = log;
         next = 0;
+        clear();
         try (KeyValueIterator<Long, ItemSignal> it = log.all()) {
             while (it.hasNext()) {
-                next = Math.max(next, it.next().key + 1);
+                KeyValue<Long, ItemSignal> kv = it.next();
+                next = Math.max(next, kv.key + 1);
+                combine(kv.key, kv.value);
             }
         }
     }
 
     void add(ItemSignal signal) {
-        log.put(next++, signal);
+        long key = next++;
+        log.put(key, signal);
+        combine(key, signal);
+    }
+
+    /** Adds a log entry to {@link #byItem}: what its event adds to its item, and its pairs in both directions. */
+    private void combine(long key, ItemSignal s) {
+        if (keyCount == keys.length) {
+            keys = java.util.Arrays.copyOf(keys, keyCount * 2);
+        }
+        keys[keyCount++] = key;
+        newest = Math.max(newest, s.getTimestamp());
+        Combined target = byItem.computeIfAbsent(s.getItemId(), Combined::new);
+        target.add(s, features);
+        for (WeightedKey pair : s.getPairs()) {
+            if (pair.getKey().equals(s.getItemId()) || pair.getWeight() <= 0) {
+                continue;
+            }
+            target.backward().add(pair.getKey(), pair.getWeight());
+            byItem.computeIfAbsent(pair.getKey(), Combined::new).forward().add(s.getItemId(), pair.getWeight());
+        }
+    }
+
+    private void clear() {
+        byItem = new LinkedHashMap<>();
+        keys = new long[256];
+        keyCount = 0;
+        newest = 0;
     }
 
     /** The item partition an item's updates go to: Kafka's default partitioner for a String key. */
@@ -95,27 +138,7 @@ final class PendingItemUpdates {
 
     /** Sends what the log holds, combined, and empties it; false when it was empty. */
     boolean drain() {
-        Map<String, Combined> byItem = new LinkedHashMap<>();
-        List<Long> drained = new ArrayList<>();
-        long newest = 0;
-        try (KeyValueIterator<Long, ItemSignal> it = log.all()) {
-            while (it.hasNext()) {
-                KeyValue<Long, ItemSignal> kv = it.next();
-                drained.add(kv.key);
-                ItemSignal s = kv.value;
-                newest = Math.max(newest, s.getTimestamp());
-                Combined target = byItem.computeIfAbsent(s.getItemId(), Combined::new);
-                target.add(s, features);
-                for (WeightedKey pair : s.getPairs()) {
-                    if (pair.getKey().equals(s.getItemId()) || pair.getWeight() <= 0) {
-                        continue;
-                    }
-                    target.backward().add(pair.getKey(), pair.getWeight());
-                    byItem.computeIfAbsent(pair.getKey(), Combined::new).forward().add(s.getItemId(), pair.getWeight());
-                }
-            }
-        }
-        if (drained.isEmpty()) {
+        if (keyCount == 0) {
             return false;
         }
         List<List<ItemUpdate>> byPartition = new ArrayList<>(partitions);
@@ -143,9 +166,10 @@ final class PendingItemUpdates {
                 send(p, byPartition.get(p), newest);
             }
         }
-        for (Long key : drained) {
-            log.delete(key);
+        for (int i = 0; i < keyCount; i++) {
+            log.delete(keys[i]);
         }
+        clear();
         return true;
     }
 

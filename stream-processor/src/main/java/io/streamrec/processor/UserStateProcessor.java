@@ -5,7 +5,6 @@ import io.streamrec.avro.HistoryEntry;
 import io.streamrec.avro.Item;
 import io.streamrec.avro.ItemProfile;
 import io.streamrec.avro.ItemSignal;
-import io.streamrec.avro.SeenEvent;
 import io.streamrec.avro.UserFeatures;
 import io.streamrec.avro.UserItem;
 import io.streamrec.avro.UserItems;
@@ -66,7 +65,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
     private KeyValueStore<String, UserState> store;
     private ReadOnlyKeyValueStore<String, Item> catalog;
     private io.streamrec.recommend.CachedStore<Item> cachedCatalog;
-    private static final UserState EMPTY = new UserState(List.of(), null, List.of(), List.of());
+    private static final UserState EMPTY = new UserState(List.of(), null, List.of(), List.of(), Dedupe.EMPTY);
     private final RecentSets recentSets = new RecentSets();
     /** Examples built (encoded) for this task's events, waiting to be forwarded from the stream thread. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Record<Object, Object>> built = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -137,7 +136,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         UserState before = store.get(key);
         long id = Dedupe.hash(e.getEventId());
         long horizon = config.dedupeHorizon().toMillis();
-        List<SeenEvent> seen = before == null ? List.of() : before.getSeen();
+        java.nio.ByteBuffer seen = Dedupe.of(before);
         if (Dedupe.seen(seen, id, e.getTimestamp(), horizon)) {
             return;
         }
@@ -174,7 +173,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
                 history = entries;
             }
         }
-        store.put(key, new UserState(history, features, items, Dedupe.add(seen, id, e.getTimestamp(), horizon)));
+        store.put(key, new UserState(history, features, items, List.of(), Dedupe.add(seen, id, e.getTimestamp(), horizon)));
         if (itemEvent) {
             pending.add(new ItemSignal(e.getItemId(), key, e.getEventType(), t, pairs, e.getRecommendationId()));
         }
@@ -244,7 +243,7 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
                 if (!entries.isEmpty() && entries.get(entries.size() - 1).getTimestamp() < cutoff) {
                     List<HistoryEntry> kept = new ArrayList<>(entries);
                     History.prune(kept, cutoff, config.historyMaxEntries());
-                    changed.add(KeyValue.pair(kv.key, new UserState(kept, kv.value.getFeatures(), kv.value.getItems(), kv.value.getSeen())));
+                    changed.add(KeyValue.pair(kv.key, new UserState(kept, kv.value.getFeatures(), kv.value.getItems(), List.of(), Dedupe.of(kv.value))));
                 }
             }
         }
