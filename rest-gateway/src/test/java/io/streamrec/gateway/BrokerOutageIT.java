@@ -73,7 +73,7 @@ class BrokerOutageIT {
         kafka = ForkedKafka.start(work.resolve("broker"));
         kafka.createStreamrecTopics(6);
         gw = new GatewayProcess(kafka.bootstrapServers(), work, "outage").start();
-        awaitReady();
+        gw.awaitReady(Duration.ofSeconds(120));
     }
 
     @AfterAll
@@ -376,13 +376,4 @@ class BrokerOutageIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void awaitReady() {
-        try {
-            Wait.until("gateway ready", Duration.ofSeconds(120), gw::ready);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n--- gateway log ---\n" + gw.logTail(), e);
-        }
-    }
-}
+    }}

@@ -1,6 +1,7 @@
 package io.streamrec.gateway;
 
 import io.streamrec.gateway.auth.ApiKeys;
+import io.streamrec.testsupport.Wait;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -83,6 +84,15 @@ final class GatewayProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** Waits until the gateway is ready; on timeout the error carries the end of its log. */
+    void awaitReady(Duration timeout) {
+        try {
+            Wait.until("gateway on port " + port + " ready", timeout, this::ready);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- gateway log ---\n" + logTail(), e);
         }
     }
 
