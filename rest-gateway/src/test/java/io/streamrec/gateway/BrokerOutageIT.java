@@ -376,4 +376,5 @@ class BrokerOutageIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }}
+    }
+}
