@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes accepted records to Kafka with an idempotent producer and acks=all, and tells the caller only when the
- * broker acknowledged every one of them. Sending is bounded in time: {@code streamrec.ingest.timeout} caps both the
- * wait for metadata and the delivery.
+ * broker acknowledged every one of them. Sending is bounded in time: {@code streamrec.ingest.timeout} caps the wait
+ * for metadata (at most 5 s of it), the delivery, and a request's whole send and wait (plus a second), however many
+ * records it holds: with the broker away a request is answered 503 within that time.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -75,29 +76,30 @@ public class EventPublisher {
 
     /** Blocks until every event is acknowledged; throws {@link PublishException} when Kafka did not take them all in time. */
     public void publishEvents(List<ClickEvent> events) {
-        List<CompletableFuture<?>> acks = new ArrayList<>(events.size());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
         for (ClickEvent e : events) {
             // the record timestamp is the event time: Kafka Streams' stream time (retention, decay, windows) follows it
-            acks.add(send(Topics.EVENTS, EventRules.keyOf(e), e.getTimestamp(), Serdes.CLICK_EVENT.serialize(Topics.EVENTS, e)));
+            records.add(new ProducerRecord<>(Topics.EVENTS, null, e.getTimestamp(), EventRules.keyOf(e),
+                    Serdes.CLICK_EVENT.serialize(Topics.EVENTS, e)));
         }
-        await(acks, events.size());
+        sendAll(records);
         accepted.increment(events.size());
     }
 
     public void publishItems(List<Item> items) {
-        List<CompletableFuture<?>> acks = new ArrayList<>(items.size());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(items.size());
         for (Item i : items) {
-            acks.add(send(Topics.ITEMS, i.getItemId(), null, Serdes.ITEM.serialize(Topics.ITEMS, i)));
+            records.add(new ProducerRecord<>(Topics.ITEMS, i.getItemId(), Serdes.ITEM.serialize(Topics.ITEMS, i)));
         }
-        await(acks, items.size());
+        sendAll(records);
     }
 
     public void publishUsers(List<User> users) {
-        List<CompletableFuture<?>> acks = new ArrayList<>(users.size());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(users.size());
         for (User u : users) {
-            acks.add(send(Topics.USERS, u.getUserId(), null, Serdes.USER.serialize(Topics.USERS, u)));
+            records.add(new ProducerRecord<>(Topics.USERS, u.getUserId(), Serdes.USER.serialize(Topics.USERS, u)));
         }
-        await(acks, users.size());
+        sendAll(records);
     }
 
     /**
@@ -108,11 +110,43 @@ public class EventPublisher {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.EVENTS, null, command.getRequestedAt(), userKey,
                 Serdes.ERASURE.serialize(Topics.EVENTS, command));
         r.headers().add(Topics.HEADER_COMMAND, Topics.HEADER_COMMAND_ERASE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        await(List.of(send(r)), 1);
+        sendAll(List.of(r));
     }
 
-    private CompletableFuture<?> send(String topic, String key, Long timestamp, byte[] value) {
-        return send(new ProducerRecord<>(topic, null, timestamp, key, value));
+    /**
+     * Sends the records and waits until every one is acknowledged, all within one deadline ({@code streamrec.ingest.timeout}
+     * plus a second). The first record the producer refuses at once (no metadata within {@code max.block.ms}: the broker
+     * is away) ends the batch: the rest is not sent, since the answer is a 503 whatever they would do, and sending them
+     * would block for {@code max.block.ms} each. Some records of a refused batch may be written; the client's retry is
+     * deduplicated by eventId (upserts and erasures may be repeated).
+     */
+    private void sendAll(List<ProducerRecord<String, byte[]>> records) {
+        long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+        List<CompletableFuture<?>> acks = new ArrayList<>(records.size());
+        for (ProducerRecord<String, byte[]> r : records) {
+            CompletableFuture<?> ack = send(r);
+            acks.add(ack);
+            if (ack.isCompletedExceptionally()) {
+                break;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                acks.add(CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException(
+                        "sending took longer than streamrec.ingest.timeout (" + timeout.toMillis() + " ms)")));
+                break;
+            }
+        }
+        try {
+            long remaining = Math.max(0, deadline - System.nanoTime());
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(remaining, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed.increment(records.size());
+            throw new PublishException("interrupted while waiting for Kafka", e);
+        } catch (Exception e) {
+            failed.increment(records.size());
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new PublishException("Kafka did not acknowledge the records: " + cause.getMessage(), cause);
+        }
     }
 
     private CompletableFuture<?> send(ProducerRecord<String, byte[]> record) {
@@ -129,20 +163,6 @@ public class EventPublisher {
             done.completeExceptionally(e);
         }
         return done;
-    }
-
-    private void await(List<CompletableFuture<?>> acks, int count) {
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed.increment(count);
-            throw new PublishException("interrupted while waiting for Kafka", e);
-        } catch (Exception e) {
-            failed.increment(count);
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new PublishException("Kafka did not acknowledge the records: " + cause.getMessage(), cause);
-        }
     }
 
     public static final class PublishException extends RuntimeException {

@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.util.Comparator;
@@ -36,11 +37,23 @@ public class InstancesResource {
     @GET
     @Operation(summary = "Which instance owns which partitions and stores")
     public Instances instances() {
-        List<Instance> all = streams.metadataForAllStreamsClients().stream()
+        // the group's metadata is there while the user side runs or rebalances; otherwise (starting, stopped, failed)
+        // a 503 with Retry-After, as for any state that is not available right now, never a 500
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            throw new StateQueries.NotReady("Kafka Streams is " + state);
+        }
+        List<StreamsMetadata> metadata;
+        try {
+            metadata = List.copyOf(streams.metadataForAllStreamsClients());
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            throw new StateQueries.NotReady("Kafka Streams left " + state + ": " + e.getMessage());
+        }
+        List<Instance> all = metadata.stream()
                 .map(this::toInstance)
                 .sorted(Comparator.comparing(Instance::host).thenComparing(Instance::port))
                 .toList();
-        return new Instances(streams.state().name(), queries.self().host() + ":" + queries.self().port(), all);
+        return new Instances(state.name(), queries.self().host() + ":" + queries.self().port(), all);
     }
 
     private Instance toInstance(StreamsMetadata m) {

@@ -6,9 +6,9 @@ import io.streamrec.processor.ProcessorConfig;
 import io.streamrec.processor.StreamrecTopology;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -41,6 +41,9 @@ public class ItemSideStreams {
     @ConfigProperty(name = "streamrec.items.commit-interval", defaultValue = "10s")
     String commitIntervalText;
 
+    @Inject
+    StreamThreadFailures failures;
+
     private volatile KafkaStreams streams;
 
     void start(@Observes StartupEvent ev, Config config, ProcessorConfig processor) {
@@ -58,10 +61,8 @@ public class ItemSideStreams {
         user.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         Map<String, Object> props = StreamrecTopology.itemSideStreamsConfig(user, threads, commit);
         KafkaStreams s = new KafkaStreams(StreamrecTopology.buildItemSide(processor), StreamrecTopology.toProperties(props));
-        s.setUncaughtExceptionHandler(e -> {
-            LOG.error("item side stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        // a failed stream thread is replaced (bounded; the global thread cannot be): README, "Broker outage"
+        s.setUncaughtExceptionHandler(failures.handler("item"));
         s.start();
         streams = s;
         LOG.infof("item side started: application id %s, %d stream thread(s), commit interval %d ms",

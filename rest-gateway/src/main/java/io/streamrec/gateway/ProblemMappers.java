@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -39,6 +40,15 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notReady(StateQueries.NotReady e) {
         return Problems.unavailable("not available right now (" + e.getMessage() + ")", 1);
+    }
+
+    /**
+     * A store read that found Kafka Streams not running or a store migrating, where no resource turned it into
+     * {@link StateQueries.NotReady}: still "not available right now", never a 500.
+     */
+    @ServerExceptionMapper
+    public Response storeUnavailable(InvalidStateStoreException e) {
+        return Problems.unavailable("state not available right now (" + e.getMessage() + ")", 1);
     }
 
     @ServerExceptionMapper

@@ -158,7 +158,7 @@ class ExactlyOnceIT {
     }
 
     private static void awaitReady() {
-        Wait.until("gateway ready", Duration.ofSeconds(120), () -> gw.ready());
+        gw.awaitReady(Duration.ofSeconds(120));
     }
 
     private static JsonNode json(String path) throws Exception {

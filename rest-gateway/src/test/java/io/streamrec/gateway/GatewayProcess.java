@@ -1,6 +1,7 @@
 package io.streamrec.gateway;
 
 import io.streamrec.gateway.auth.ApiKeys;
+import io.streamrec.testsupport.Wait;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A packaged gateway started as its own operating-system process, as `./streamrec up` starts it. */
@@ -23,6 +26,7 @@ final class GatewayProcess implements AutoCloseable {
     private final String bootstrap;
     private final Path stateDir;
     private final Path log;
+    private final Map<String, String> properties = new LinkedHashMap<>();
     private Process process;
 
     GatewayProcess(String bootstrap, Path workDir, String name) throws IOException {
@@ -32,6 +36,12 @@ final class GatewayProcess implements AutoCloseable {
         this.log = workDir.resolve(name + ".log");
     }
 
+    /** A system property for the next {@link #start()}s, on top of (or instead of) the defaults below. */
+    GatewayProcess with(String key, String value) {
+        properties.put(key, value);
+        return this;
+    }
+
     GatewayProcess start() throws IOException {
         String jar = System.getProperty("gateway.jar", "target/quarkus-app/quarkus-run.jar");
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -39,8 +49,9 @@ final class GatewayProcess implements AutoCloseable {
                 "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + bootstrap,
                 "-Dkafka-streams.state.dir=" + stateDir,
-                "-Dstreamrec.ingest.timeout=3s",
-                "-jar", jar));
+                "-Dstreamrec.ingest.timeout=3s"));
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-jar", jar));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // as ./streamrec up passes them: the key digests and the cluster secret in the environment, not on the command line
@@ -53,6 +64,10 @@ final class GatewayProcess implements AutoCloseable {
 
     String url() {
         return "http://localhost:" + port;
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed or closed cleanly. */
@@ -69,6 +84,15 @@ final class GatewayProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** Waits until the gateway is ready; on timeout the error carries the end of its log. */
+    void awaitReady(Duration timeout) {
+        try {
+            Wait.until("gateway on port " + port + " ready", timeout, this::ready);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- gateway log ---\n" + logTail(), e);
         }
     }
 

@@ -249,11 +249,7 @@ class MultiInstanceIT {
     }
 
     private static void awaitReady(GatewayProcess gw) {
-        try {
-            Wait.until("gateway on port " + gw.port + " ready", Duration.ofSeconds(120), gw::ready);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n--- gateway log ---\n" + gw.logTail(), e);
-        }
+        gw.awaitReady(Duration.ofSeconds(120));
     }
 
     private static JsonNode json(GatewayProcess gw, String path) {

@@ -190,11 +190,7 @@ class OnlineRetailGroundTruthIT {
                         + " %d invoices with %s (%d rows); %d events, %d catalog items%n",
                 chosen, invoices.size(), ITEM, itemRows, sent.size(), catalog.size());
 
-        try {
-            Wait.until("gateway on port " + gateway.port + " ready", Duration.ofSeconds(300), gateway::ready);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n--- gateway log ---\n" + gateway.logTail(), e);
-        }
+        gateway.awaitReady(Duration.ofSeconds(300));
         phase("broker and gateway up");
 
         postInBatches("/items", catalog.items());

@@ -4,8 +4,6 @@ import io.streamrec.schemas.Topics;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,7 +12,6 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -27,17 +24,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -180,52 +171,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@link Topics#ITEM_PROFILES} and {@link Topics#ERASURES} compacted, all with {@code partitions} partitions.
      */
     public void createStreamrecTopics(int partitions) {
-        createTopics(partitions, Topics.EVENTS, Topics.EVENTS_DLQ, Topics.TRAINING_EXAMPLES, Topics.ITEM_UPDATES);
-        createCompactedTopics(partitions, Topics.ITEMS, Topics.USERS, Topics.ITEM_PROFILES, Topics.ERASURES);
+        TopicCreation.createStreamrecTopics(admin, partitions);
     }
 
     private void create(int partitions, Map<String, String> configs, String... names) {
-        if (partitions < 1) {
-            throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
-        }
-        if (names.length == 0) {
-            return;
-        }
-        List<NewTopic> topics = Arrays.stream(names)
-                .map(name -> new NewTopic(name, partitions, (short) 1).configs(configs))
-                .toList();
-        admin.createTopics(topics).values().forEach((name, future) -> {
-            try {
-                future.get(TOPIC_CREATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("Could not create topic " + name, e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while creating topic " + name, e);
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("Timed out creating topic " + name, e);
-            }
-        });
-        Set<String> wanted = Set.of(names);
-        Wait.until("topics " + wanted + " to have a leader for every partition", TOPIC_CREATION_TIMEOUT,
-                () -> allPartitionsLed(wanted));
-    }
-
-    private boolean allPartitionsLed(Collection<String> names) {
-        try {
-            Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
-                    .get(10, TimeUnit.SECONDS);
-            return descriptions.values().stream()
-                    .flatMap(d -> d.partitions().stream())
-                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        TopicCreation.create(admin, partitions, configs, names);
     }
 
     /**
