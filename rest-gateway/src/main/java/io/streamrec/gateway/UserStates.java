@@ -110,7 +110,7 @@ public class UserStates {
         }
         io.streamrec.avro.UserState v = new io.streamrec.avro.UserState(
                 s.history() == null ? List.of() : s.history().getEntries(), s.features(),
-                s.items() == null ? List.of() : s.items().getItems(), List.of());
+                s.items() == null ? List.of() : s.items().getItems(), List.of(), java.nio.ByteBuffer.allocate(0));
         return new Encoded(b64(Serdes.USER_STATE.serialize("", v)));
     }
 
