@@ -13,10 +13,36 @@ import java.time.Duration;
  */
 final class IntervalBoundary {
     private final long intervalMs;
+    private final long phaseMs;
     private long last = Long.MIN_VALUE;
 
     IntervalBoundary(Duration interval) {
+        this(interval, 0);
+    }
+
+    /** Multiples of the interval shifted by {@code phaseMs} (taken modulo the interval). */
+    IntervalBoundary(Duration interval, long phaseMs) {
         this.intervalMs = interval.toMillis();
+        this.phaseMs = Math.floorMod(phaseMs, Math.max(1, intervalMs));
+    }
+
+    /**
+     * The phase of the calling stream thread: its index ({@code ...-StreamThread-N}) spread over the interval, so that
+     * the threads of an application reach their boundaries (and commit) one after the other, not all at the same
+     * instant on the same cores and broker; 0 for a thread not named so. The tasks of one thread share it.
+     */
+    static long threadPhase(Duration interval, int threads) {
+        String name = Thread.currentThread().getName();
+        int at = name.lastIndexOf("-StreamThread-");
+        if (at < 0 || threads <= 1) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(name.substring(at + "-StreamThread-".length()));
+            return interval.toMillis() * (Math.floorMod(n - 1, threads)) / threads;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** How often to check: a tenth of the interval, at most 100 ms. */
@@ -26,7 +52,7 @@ final class IntervalBoundary {
 
     /** True the first time it is asked after the wall clock passed a multiple of the interval. */
     boolean passed(long wallClockMs) {
-        long b = Math.floorDiv(wallClockMs, intervalMs);
+        long b = Math.floorDiv(wallClockMs - phaseMs, intervalMs);
         if (b == last) {
             return false;
         }

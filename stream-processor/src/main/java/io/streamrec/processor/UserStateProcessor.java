@@ -88,11 +88,19 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         shared.attach(profiles, catalog);
         cachedCatalog = shared.catalog();
         pending.init(context, context.getStateStore(StoreNames.ITEM_PENDING));
-        IntervalBoundary combine = new IntervalBoundary(recommend.combineInterval());
+        Object threadsConfig = context.appConfigs().get(org.apache.kafka.streams.StreamsConfig.NUM_STREAM_THREADS_CONFIG);
+        int streamThreads = threadsConfig == null ? 1 : Integer.parseInt(threadsConfig.toString());
+        IntervalBoundary combine = new IntervalBoundary(recommend.combineInterval(),
+                IntervalBoundary.threadPhase(recommend.combineInterval(), streamThreads));
         context.schedule(IntervalBoundary.tick(recommend.combineInterval()), PunctuationType.WALL_CLOCK_TIME, now -> {
             forwardBuilt();
             if (combine.passed(now)) {
                 pending.drain();
+                // the changed user states go out now, before the commit: at the commit Kafka Streams flushes each task
+                // and then waits for the producer's acknowledgements, task after task (one wait per task, 3 a thread);
+                // written here by each task's punctuation, all the thread's records are on their way before the first
+                // wait, and the commit waits about once
+                WriteBehindStore.writeChanged(store);
                 // commit now, while the logs of all the thread's tasks are empty (they drain at the same boundaries):
                 // drained entries then never reach RocksDB or the changelog
                 context.commit();

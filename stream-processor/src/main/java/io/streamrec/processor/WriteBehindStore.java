@@ -282,6 +282,20 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
         }
     }
 
+    /**
+     * Writes the changed values of {@code store} to its inner store now, as the next commit would ({@link #flushCache}),
+     * when it is a write-behind store, seen through the decorators Kafka Streams hands a processor; nothing otherwise.
+     */
+    static void writeChanged(StateStore store) {
+        StateStore s = store;
+        while (s instanceof org.apache.kafka.streams.state.internals.WrappedStateStore<?, ?, ?> w && !(s instanceof WriteBehindStore<?, ?>)) {
+            s = w.wrapped();
+        }
+        if (s instanceof WriteBehindStore<?, ?> wb) {
+            wb.flushCache();
+        }
+    }
+
     @Override
     public synchronized void clearCache() {
         clean.clear();
