@@ -55,7 +55,7 @@ class ChaosIT {
     private static final int EVENTS = Integer.getInteger("chaos.events", 6000);
     private static final int ROUNDS = Integer.getInteger("chaos.rounds", 1);
     /** Fresh events per second the ingest client aims at (it sends fewer while the broker is away). */
-    private static final int RATE = Integer.getInteger("chaos.rate", 120);
+    private static final int RATE = Integer.getInteger("chaos.rate", 50);
     private static final long SEED = Long.getLong("chaos.seed", 20261202L);
     private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("chaos.outage-seconds", 10));
     private static final int MALFORMED_PER_INJECTION = 8;
@@ -93,7 +93,7 @@ class ChaosIT {
     @Test
     void everyAcceptedEventCountsOnceThroughKillsBrokerRestartsAndRebalances() throws Exception {
         long begin = System.nanoTime();
-        ChaosVerifier input = new ChaosVerifier(SEED, Math.max(20, EVENTS / 60), Math.max(10, EVENTS / 150),
+        ChaosVerifier input = new ChaosVerifier(SEED, Math.max(20, EVENTS / 40), Math.max(10, EVENTS / 150),
                 Instant.now().minus(Duration.ofHours(3)).toEpochMilli());
         Ingester ingester = new Ingester(input);
         List<String> faults = new ArrayList<>();
