@@ -48,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * holding each injected malformed record once and nothing else.
  *
  * <p>Sized for CI by default (about 6,000 events, one round of faults); a longer run:
- * {@code -Dchaos.events=40000 -Dchaos.rounds=4 -Dchaos.rate=150} (README, "Fault injection"). No wall-clock assertion.
+ * {@code -Dchaos.events=30000 -Dchaos.rounds=3 -Dchaos.rate=80 -Dchaos.result=FILE} (README, "Fault injection"; the
+ * result as JSON in FILE). No wall-clock assertion.
  */
 class ChaosIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,6 +57,8 @@ class ChaosIT {
     private static final int ROUNDS = Integer.getInteger("chaos.rounds", 1);
     /** Fresh events per second the ingest client aims at (it sends fewer while the broker is away). */
     private static final int RATE = Integer.getInteger("chaos.rate", 50);
+    /** Ingest clients sending at once (each its share of the rate). */
+    private static final int CLIENTS = Integer.getInteger("chaos.clients", 2);
     private static final long SEED = Long.getLong("chaos.seed", 20261202L);
     private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("chaos.outage-seconds", 10));
     private static final int MALFORMED_PER_INJECTION = 8;
@@ -95,9 +98,13 @@ class ChaosIT {
         long begin = System.nanoTime();
         ChaosVerifier input = new ChaosVerifier(SEED, Math.max(20, EVENTS / 40), Math.max(10, EVENTS / 150),
                 Instant.now().minus(Duration.ofHours(3)).toEpochMilli());
-        Ingester ingester = new Ingester(input);
+        AtomicInteger sent = new AtomicInteger();
+        List<Ingester> ingesters = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            ingesters.add(new Ingester(input, c, sent));
+        }
         List<String> faults = new ArrayList<>();
-        ingester.start();
+        ingesters.forEach(Thread::start);
         try {
             List<Step> steps = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
@@ -111,22 +118,24 @@ class ChaosIT {
             for (int i = 0; i < steps.size(); i++) {
                 int threshold = (int) ((long) EVENTS * (i + 1) / (steps.size() + 1));
                 Wait.until(threshold + " events sent", Duration.ofMinutes(10), Duration.ofMillis(200), () -> {
-                    ingester.healthy();
-                    return ingester.sent.get() >= threshold;
+                    ingesters.forEach(Ingester::healthy);
+                    return sent.get() >= threshold;
                 });
                 String fault = steps.get(i).run();
                 faults.add(fault);
                 System.out.printf("ChaosIT %.0f s: %s (%d events accepted so far)%n", seconds(begin), fault, input.acceptedCount());
             }
-            ingester.faultsDone = true;
-            Wait.until("the ingest client through its " + EVENTS + " events", Duration.ofMinutes(10), Duration.ofMillis(500), () -> {
-                ingester.healthy();
-                return !ingester.isAlive();
+            ingesters.forEach(i -> i.faultsDone = true);
+            Wait.until("the ingest clients through their " + EVENTS + " events", Duration.ofMinutes(10), Duration.ofMillis(500), () -> {
+                ingesters.forEach(Ingester::healthy);
+                return ingesters.stream().noneMatch(Thread::isAlive);
             });
         } finally {
-            ingester.finish();
+            for (Ingester i : ingesters) {
+                i.finish();
+            }
         }
-        ingester.healthy();
+        ingesters.forEach(Ingester::healthy);
         double ingestSeconds = seconds(begin);
         System.out.println("ChaosIT input: " + input.inputSummary());
 
@@ -175,9 +184,39 @@ class ChaosIT {
         assertTrue(input.duplicatesSent() > 0 && r.malformed > 0 && r.malformed == r.dlqRecords);
         System.out.printf("ChaosIT: %d faults injected (%s); %d events, %d accepted, %d counted; lost %d, duplicated %d; "
                         + "%d duplicates sent, %d malformed records, DLQ %d; POSTs by status %s; ingest %.0f s, processed %.0f s, "
-                        + "verified %.0f s%n", faults.size(), String.join("; ", faults), ingester.sent.get(),
+                        + "verified %.0f s%n", faults.size(), String.join("; ", faults), sent.get(),
                 input.acceptedCount(), r.counted, r.lost, r.duplicated, input.duplicatesSent(), r.malformed, r.dlqRecords,
                 statuses, ingestSeconds, processedSeconds, seconds(begin));
+        String result = System.getProperty("chaos.result");
+        if (result != null && !result.isBlank()) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("test", "ChaosIT");
+            out.put("finished", Instant.now().toString());
+            out.put("seed", SEED);
+            out.put("rounds", ROUNDS);
+            out.put("faults", faults);
+            out.put("events", sent.get());
+            out.put("accepted", input.acceptedCount());
+            out.put("counted", r.counted);
+            out.put("lost", r.lost);
+            out.put("duplicated", r.duplicated);
+            out.put("countersMismatched", r.countsMismatched);
+            out.put("uncertainPresent", r.uncertainPresent);
+            out.put("uncertainAbsent", r.uncertainAbsent);
+            out.put("duplicatesSent", input.duplicatesSent());
+            out.put("malformed", r.malformed);
+            out.put("dlqRecords", r.dlqRecords);
+            out.put("postsByStatus", statuses);
+            out.put("ingestSeconds", Math.round(ingestSeconds));
+            out.put("processedSeconds", Math.round(processedSeconds));
+            out.put("totalSeconds", Math.round(seconds(begin)));
+            Path file = Path.of(result);
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), out);
+            System.out.println("ChaosIT result written to " + file.toAbsolutePath());
+        }
     }
 
     /** A fault, run by the test's thread while the ingest client goes on; answers what it did. */
@@ -266,28 +305,33 @@ class ChaosIT {
     }
 
     /**
-     * Sends the input in batches of 1 to 20 fresh events to a running gateway chosen at random, at about {@link #RATE}
-     * events per second, until {@link #EVENTS} were sent and the faults are done. Some batches carry resends of
+     * Sends the input in batches of 1 to 20 fresh events to a running gateway chosen at random, at about its share of
+     * {@link #RATE} events per second, until {@link #EVENTS} were sent (by all clients) and the faults are done. Some batches carry resends of
      * accepted events, a few an invalid event (the batch must be answered 400). A batch answered 503 or not at all is
      * sent again (to any gateway) after its {@code Retry-After} half of the time, and given up otherwise.
      */
     private static final class Ingester extends Thread {
-        final AtomicInteger sent = new AtomicInteger();
+        private final AtomicInteger sent;
+        private final int index;
         volatile boolean faultsDone;
         private volatile boolean stopping;
         private volatile Exception failure;
         private final ChaosVerifier input;
-        private final Random random = new Random(SEED + 1);
+        private final Random random;
 
-        Ingester(ChaosVerifier input) {
-            super("chaos-it-ingest");
+        Ingester(ChaosVerifier input, int index, AtomicInteger sent) {
+            super("chaos-it-ingest-" + index);
             setDaemon(true);
             this.input = input;
+            this.index = index;
+            this.sent = sent;
+            this.random = new Random(SEED + 1 + index);
         }
 
         @Override
         public void run() {
             long begin = System.nanoTime();
+            int mine = 0;
             try {
                 while (!stopping && (sent.get() < EVENTS || !faultsDone)) {
                     List<ChaosVerifier.Event> batch = new ArrayList<>();
@@ -301,7 +345,11 @@ class ChaosIT {
                     boolean invalid = random.nextInt(100) < 2;
                     send(batch, invalid);
                     sent.addAndGet(fresh);
-                    long due = begin + (long) (sent.get() * 1e9 / RATE);
+                    mine += fresh;
+                    if (index == 0) {
+                        progress(begin);
+                    }
+                    long due = begin + (long) (mine * 1e9 * CLIENTS / RATE);
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                         Thread.sleep(wait / 1_000_000);
@@ -310,6 +358,22 @@ class ChaosIT {
             } catch (Exception e) {
                 failure = e;
             }
+        }
+
+        private long lastProgress = System.nanoTime();
+
+        /** Every 10 s: the share of the events sent, the rate, and when the events (not the faults) will be through. */
+        private void progress(long begin) {
+            long now = System.nanoTime();
+            if (now - lastProgress < 10_000_000_000L) {
+                return;
+            }
+            lastProgress = now;
+            int n = sent.get();
+            double rate = n / ((now - begin) / 1e9);
+            System.out.printf("ChaosIT progress: %d of %d events sent (%.0f %%), %d accepted, %.0f events/s, ETA %s%n", n, EVENTS,
+                    Math.min(100.0, 100.0 * n / EVENTS), input.acceptedCount(), rate,
+                    n >= EVENTS ? "when the faults are done" : String.format("%.0f s", (EVENTS - n) / Math.max(1.0, rate)));
         }
 
         private void send(List<ChaosVerifier.Event> batch, boolean invalid) throws Exception {
