@@ -6,11 +6,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -233,34 +229,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Like {@link #readAll(String, int, Duration)}, with a chosen isolation level. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration timeout,
                                                          IsolationLevel isolation) {
-        Map<String, Object> props = consumerProps(null);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-test-support-reader-" + topic);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                throw new AssertionError("Topic " + topic + " does not exist");
-            }
-            List<TopicPartition> partitions = infos.stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (records.size() < expected) {
-                long remainingNanos = deadline - System.nanoTime();
-                if (remainingNanos <= 0) {
-                    throw new AssertionError("Timed out after " + timeout.toMillis() + " ms reading " + topic
-                            + ": expected at least " + expected + " records (" + isolation + "), got "
-                            + records.size());
-                }
-                Duration poll = Duration.ofNanos(Math.min(remainingNanos, Duration.ofMillis(200).toNanos()));
-                consumer.poll(poll).forEach(records::add);
-            }
-        }
-        return records;
+        return TopicReader.readAtLeast(bootstrapServers, topic, expected, timeout, isolation);
     }
 
     /** Stops the broker and controller and deletes their data. Safe to call more than once. */
