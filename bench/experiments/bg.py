@@ -3,7 +3,7 @@
 import os, sys, time, json, random, threading, http.client
 rate, batch, secs = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 port = int(os.environ.get("SRPORT", "28080")); key = os.environ["SRKEY"]
-items = json.load(open(os.environ.get("ITEMS", os.path.join(os.environ.get("EXP", "/tmp/exp"), "items.json"))))
+items = json.load(open(os.environ.get("ITEMS", os.path.join(os.environ.get("EXP", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".streamrec", "experiments")), "items.json"))))
 hdr = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
 per = batch / rate; threads = 4; stop = time.time() + secs; sent = [0]; errs = [0]
 def run(t):

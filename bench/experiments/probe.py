@@ -2,7 +2,7 @@
 # probe.py N: POST one view for a new user, poll history every 5 ms until it shows; p50/p90/p99/max of 202 -> visible
 import os, sys, time, json, random, http.client
 n = int(sys.argv[1]); port = int(os.environ.get("SRPORT", "28080")); key = os.environ["SRKEY"]
-items = json.load(open(os.environ.get("ITEMS", os.path.join(os.environ.get("EXP", "/tmp/exp"), "items.json"))))
+items = json.load(open(os.environ.get("ITEMS", os.path.join(os.environ.get("EXP", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".streamrec", "experiments")), "items.json"))))
 hdr = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
 c = http.client.HTTPConnection("localhost", port, timeout=10); q = http.client.HTTPConnection("localhost", port, timeout=10)
 lat = []; slow = []; late = 0; tag = "%d-%d" % (os.getpid(), int(time.time()))
