@@ -10,79 +10,156 @@ import java.util.List;
 
 /**
  * Deduplication by eventId within a horizon of event time (either side), kept in the user's own state: events are
- * keyed by user, so a resent event reaches the same state as its first copy. Each user keeps the 64-bit hashes of its
- * recent eventIds (oldest first), none older than the horizon before the newest, at most {@value #MAX_SEEN}: a resend
- * after more than that many newer events of the same user within the horizon counts again. A hash collision (about
- * 1 in 10^16 for two ids of one user) would drop an event.
+ * keyed by user, so a resent event reaches the same state as its first copy. Each user keeps hashes of its recent
+ * eventIds (in the order added), none older than the horizon before the newest, at most {@value #MAX_SEEN}: a resend
+ * after more than that many newer events of the same user within the horizon counts again. The low 48 bits of a 64-bit
+ * hash are kept: a collision between two of one user's at most 256 remembered ids drops an event with a chance of
+ * about 1 in 10^12 per event.
  *
- * <p>Packed ({@code UserState.seenPacked}): {@value #ENTRY_BYTES} bytes an entry, the hash then the event time. A check
- * scans primitives and an addition is one array copy; as a list of records (v1 of the schema, 256 objects a hot user)
- * the check and the copy were a third of the user side's processing and their varints much of its encoding.
+ * <p>Packed ({@code UserState.seenPacked}), format 2: a format byte ({@value #FORMAT}), the newest entry's event time
+ * (8 bytes), then {@value #ENTRY_BYTES} bytes an entry: the hash (6 bytes) and the entry's age before that newest time
+ * in milliseconds (4 bytes, unsigned: the horizon is at most {@link #MAX_HORIZON_MS}). 2,569 bytes for a user at the
+ * cap, where format 1 (16 bytes an entry, the full hash and event time, no header; its length a multiple of 16, which
+ * a format-2 buffer's never is) took 4,096 and the v1 list of records more: an active user's state is rewritten at
+ * every commit, and its bytes are what the commit waits for. Entries of either older form are read once and moved.
+ * A check scans primitives and an addition is one array copy.
  */
 final class Dedupe {
     /** EventIds remembered per user at most. */
     static final int MAX_SEEN = 256;
-    /** Bytes per packed entry: the eventId's hash and its event time. */
-    static final int ENTRY_BYTES = 16;
+    /** The format byte of a packed buffer (format 1 had none). */
+    static final byte FORMAT = 2;
+    /** Bytes of the header: the format byte and the newest entry's event time. */
+    static final int HEADER_BYTES = 9;
+    /** Bytes per packed entry: the hash (48 bits) and the age (32 bits). */
+    static final int ENTRY_BYTES = 10;
+    /** Bytes per entry of format 1. */
+    static final int V1_ENTRY_BYTES = 16;
+    /** The longest horizon the 32-bit ages can span. */
+    static final long MAX_HORIZON_MS = 0xFFFF_FFFFL;
+    private static final long HASH_MASK = (1L << 48) - 1;
     static final ByteBuffer EMPTY = ByteBuffer.wrap(new byte[0]).asReadOnlyBuffer();
 
     private Dedupe() {
     }
 
-    /** A state's entries, packed: from {@code seenPacked}, or from the v1 list {@code seen} of a state written before it. */
+    /** A state's entries, packed: from {@code seenPacked}, or from the older forms of a state written before format 2. */
     static ByteBuffer of(UserState state) {
         if (state == null) {
             return EMPTY;
         }
         ByteBuffer packed = state.getSeenPacked();
         List<SeenEvent> old = state.getSeen();
-        if (old == null || old.isEmpty()) {
-            return packed == null ? EMPTY : packed;
+        if (old != null && !old.isEmpty()) {
+            long[] ids = new long[old.size()];
+            long[] times = new long[old.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = old.get(i).getId();
+                times[i] = old.get(i).getTimestamp();
+            }
+            return pack(ids, times, ids.length);
         }
-        ByteBuffer out = ByteBuffer.allocate(old.size() * ENTRY_BYTES);
-        for (SeenEvent e : old) {
-            out.putLong(e.getId()).putLong(e.getTimestamp());
+        if (packed == null || !packed.hasRemaining()) {
+            return EMPTY;
         }
-        return out.flip();
+        if (packed.remaining() % V1_ENTRY_BYTES == 0) {
+            int n = packed.remaining() / V1_ENTRY_BYTES;
+            long[] ids = new long[n];
+            long[] times = new long[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = packed.getLong(packed.position() + i * V1_ENTRY_BYTES);
+                times[i] = packed.getLong(packed.position() + i * V1_ENTRY_BYTES + 8);
+            }
+            return pack(ids, times, n);
+        }
+        return packed;
     }
 
     /** Entries in a packed buffer. */
     static int size(ByteBuffer packed) {
-        return packed.remaining() / ENTRY_BYTES;
+        return packed.remaining() < HEADER_BYTES ? 0 : (packed.remaining() - HEADER_BYTES) / ENTRY_BYTES;
+    }
+
+    private static long hashAt(ByteBuffer packed, int i) {
+        int at = packed.position() + HEADER_BYTES + i * ENTRY_BYTES;
+        return ((packed.getShort(at) & 0xFFFFL) << 32) | (packed.getInt(at + 2) & 0xFFFF_FFFFL);
+    }
+
+    private static long timeAt(ByteBuffer packed, long newest, int i) {
+        int at = packed.position() + HEADER_BYTES + i * ENTRY_BYTES;
+        return newest - (packed.getInt(at + 6) & 0xFFFF_FFFFL);
+    }
+
+    private static long newest(ByteBuffer packed) {
+        return packed.getLong(packed.position() + 1);
     }
 
     /** True when {@code id} at {@code t} was already seen within the horizon. */
     static boolean seen(ByteBuffer packed, long id, long t, long horizonMs) {
-        int base = packed.position();
-        for (int i = size(packed) - 1; i >= 0; i--) {
-            int at = base + i * ENTRY_BYTES;
-            if (packed.getLong(at) == id && Math.abs(packed.getLong(at + 8) - t) <= horizonMs) {
+        int n = size(packed);
+        if (n == 0) {
+            return false;
+        }
+        long h = id & HASH_MASK;
+        long newest = newest(packed);
+        for (int i = n - 1; i >= 0; i--) {
+            if (hashAt(packed, i) == h && Math.abs(timeAt(packed, newest, i) - t) <= horizonMs) {
                 return true;
             }
         }
         return false;
     }
 
-    /** A new buffer: {@code packed} with the event added, pruned to the horizon and the cap (oldest first out). */
+    /** A new buffer: {@code packed} with the event added, pruned to the horizon and the cap (first added first out). */
     static ByteBuffer add(ByteBuffer packed, long id, long t, long horizonMs) {
-        int base = packed.position();
         int n = size(packed);
-        long newest = t;
+        long[] ids = new long[n + 1];
+        long[] times = new long[n + 1];
+        long newest = n == 0 ? 0 : newest(packed);
         for (int i = 0; i < n; i++) {
-            newest = Math.max(newest, packed.getLong(base + i * ENTRY_BYTES + 8));
+            ids[i] = hashAt(packed, i);
+            times[i] = timeAt(packed, newest, i);
         }
-        long cutoff = newest - horizonMs;
-        int skip = Math.max(0, n + 1 - MAX_SEEN);
-        ByteBuffer out = ByteBuffer.allocate((Math.min(n + 1, MAX_SEEN)) * ENTRY_BYTES);
-        for (int i = skip; i < n; i++) {
-            int at = base + i * ENTRY_BYTES;
-            long ts = packed.getLong(at + 8);
-            if (ts >= cutoff) {
-                out.putLong(packed.getLong(at)).putLong(ts);
+        ids[n] = id;
+        times[n] = t;
+        return prune(ids, times, n + 1, horizonMs);
+    }
+
+    /** Entries as they are, in order (an older form moved: nothing pruned but the cap and what ages cannot hold). */
+    private static ByteBuffer pack(long[] ids, long[] times, int n) {
+        return prune(ids, times, n, MAX_HORIZON_MS);
+    }
+
+    private static ByteBuffer prune(long[] ids, long[] times, int n, long horizonMs) {
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            newest = Math.max(newest, times[i]);
+        }
+        long cutoff = newest - Math.min(horizonMs, MAX_HORIZON_MS);
+        int first = Math.max(0, n - MAX_SEEN);
+        int kept = 0;
+        for (int i = first; i < n; i++) {
+            if (times[i] >= cutoff) {
+                kept++;
             }
         }
-        if (t >= cutoff) {
-            out.putLong(id).putLong(t);
+        if (kept == 0) {
+            return EMPTY;
+        }
+        // the newest entry may have gone with the cap: the header holds the newest kept, so every age is >= 0
+        long base = Long.MIN_VALUE;
+        for (int i = first; i < n; i++) {
+            if (times[i] >= cutoff) {
+                base = Math.max(base, times[i]);
+            }
+        }
+        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + kept * ENTRY_BYTES);
+        out.put(FORMAT).putLong(base);
+        for (int i = first; i < n; i++) {
+            if (times[i] >= cutoff) {
+                long h = ids[i] & HASH_MASK;
+                out.putShort((short) (h >>> 32)).putInt((int) h).putInt((int) (base - times[i]));
+            }
         }
         return out.flip();
     }

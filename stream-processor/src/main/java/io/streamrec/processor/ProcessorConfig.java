@@ -43,6 +43,8 @@ public record ProcessorConfig(
         List<String> errors = new ArrayList<>();
         if (dedupeHorizon.isNegative() || dedupeHorizon.isZero()) {
             errors.add(DEDUPE_HORIZON + " must be positive");
+        } else if (dedupeHorizon.toMillis() > Dedupe.MAX_HORIZON_MS) {
+            errors.add(DEDUPE_HORIZON + " must be at most 49 days (the dedupe entries keep their age in 32 bits of milliseconds), got " + dedupeHorizon);
         }
         if (historyMaxEntries < 1 || historyMaxEntries > 10_000) {
             errors.add(HISTORY_MAX_ENTRIES + " must be between 1 and 10000, got " + historyMaxEntries);

@@ -71,12 +71,50 @@ class DedupeTest {
             assertTrue(Dedupe.seen(packed, i * 31L, 2_000L + i, 0));
         }
         // a buffer whose content does not start at index 0 (as a decoder may hand out)
-        byte[] raw = new byte[7 + 32];
-        ByteBuffer.wrap(raw, 7, 32).putLong(5).putLong(9).putLong(6).putLong(10);
-        ByteBuffer slice = ByteBuffer.wrap(raw, 7, 32);
+        ByteBuffer two = Dedupe.add(Dedupe.add(Dedupe.EMPTY, 5, 9, HOUR), 6, 10, HOUR);
+        byte[] raw = new byte[7 + two.remaining()];
+        two.duplicate().get(raw, 7, two.remaining());
+        ByteBuffer slice = ByteBuffer.wrap(raw, 7, two.remaining());
         assertTrue(Dedupe.seen(slice, 6, 10, 0));
         ByteBuffer grown = Dedupe.add(slice, 7, 11, HOUR);
         assertEquals(3, Dedupe.size(grown));
         assertTrue(Dedupe.seen(grown, 5, 9, 0) && Dedupe.seen(grown, 7, 11, 0));
+    }
+
+    @Test
+    void aBufferOfFormatOneIsReadOnceAsTheSameEntriesInTheSmallerFormat() {
+        ByteBuffer v1 = ByteBuffer.allocate(3 * Dedupe.V1_ENTRY_BYTES);
+        v1.putLong(-7L).putLong(HOUR).putLong(Long.MAX_VALUE).putLong(3 * HOUR).putLong(12).putLong(2 * HOUR).flip();
+        ByteBuffer moved = Dedupe.of(new UserState(List.of(), null, List.of(), List.of(), v1));
+        assertEquals(3, Dedupe.size(moved));
+        assertEquals(Dedupe.HEADER_BYTES + 3 * Dedupe.ENTRY_BYTES, moved.remaining());
+        assertTrue(Dedupe.seen(moved, -7L, HOUR, 0));
+        assertTrue(Dedupe.seen(moved, Long.MAX_VALUE, 3 * HOUR, 0));
+        assertTrue(Dedupe.seen(moved, 12, 2 * HOUR, 0));
+        assertFalse(Dedupe.seen(moved, 12, 2 * HOUR + 1, 0), "event times kept to the millisecond");
+        assertFalse(Dedupe.seen(moved, 13, 2 * HOUR, HOUR));
+        // read as format 2 again, it is the same (a format-2 length is never a multiple of 16)
+        assertEquals(moved, Dedupe.of(new UserState(List.of(), null, List.of(), List.of(), moved)));
+    }
+
+    @Test
+    void aUserAtTheCapTakesTenBytesAnEntry() {
+        ByteBuffer seen = Dedupe.EMPTY;
+        for (int i = 0; i < 1_000; i++) {
+            seen = Dedupe.add(seen, Dedupe.hash("event-" + i), 1_700_000_000_000L + i * 60_000L, 24 * HOUR);
+            assertFalse(seen.remaining() % Dedupe.V1_ENTRY_BYTES == 0 && seen.hasRemaining());
+        }
+        assertEquals(Dedupe.HEADER_BYTES + Dedupe.MAX_SEEN * 10, seen.remaining());
+        for (int i = 1_000 - Dedupe.MAX_SEEN; i < 1_000; i++) {
+            assertTrue(Dedupe.seen(seen, Dedupe.hash("event-" + i), 1_700_000_000_000L + i * 60_000L, 24 * HOUR));
+        }
+        assertFalse(Dedupe.seen(seen, Dedupe.hash("event-" + (1_000 - Dedupe.MAX_SEEN - 1)), 1_700_000_000_000L, 24 * HOUR));
+    }
+
+    @Test
+    void aHorizonLongerThanTheAgesCanHoldIsRefused() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ProcessorConfig.from(java.util.Map.of(ProcessorConfig.DEDUPE_HORIZON, "60d")));
+        assertTrue(e.getMessage().contains("at most 49 days"), e.getMessage());
     }
 }

@@ -98,6 +98,49 @@ class WriteBehindStoreTest {
         assertEquals("c", innerView.get("u1"));
     }
 
+    /**
+     * Random puts, deletes, reads and flushes, with a write-after age and a small decoded cache, against a plain map:
+     * every read answers the last value put, whatever was written when, and after a flush the inner store holds exactly
+     * the map.
+     */
+    @Test
+    void withAWriteAfterAgeEveryReadAnswersTheLastValuePut() {
+        for (long seed = 0; seed < 200; seed++) {
+            java.util.Random r = new java.util.Random(seed);
+            KeyValueStore<String, String> inner = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("s"), Serdes.String(), Serdes.String())
+                    .withLoggingDisabled().build();
+            inner.init(new MockProcessorContext<>().getStateStoreContext(), inner);
+            long[] now = {0};
+            WriteBehindStore<String, String> s = new WriteBehindStore<>(inner, 1 + r.nextInt(3), 2 + r.nextInt(20), false,
+                    1 + r.nextInt(30), () -> now[0]);
+            Map<String, String> model = new java.util.HashMap<>();
+            for (int op = 0; op < 2_000; op++) {
+                String key = "k" + r.nextInt(12);
+                int what = r.nextInt(100);
+                now[0] += r.nextInt(4);
+                if (what < 45) {
+                    String value = "v" + op;
+                    s.put(key, value);
+                    model.put(key, value);
+                } else if (what < 50) {
+                    s.delete(key);
+                    model.remove(key);
+                } else if (what < 53) {
+                    s.flushCache();
+                } else {
+                    assertEquals(model.get(key), s.get(key), "seed " + seed + ", op " + op + ", key " + key);
+                }
+            }
+            for (String key : List.of("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11")) {
+                assertEquals(model.get(key), s.get(key), "seed " + seed + ", key " + key);
+            }
+            s.flushCache();
+            for (String key : List.of("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11")) {
+                assertEquals(model.get(key), inner.get(key), "inner, seed " + seed + ", key " + key);
+            }
+        }
+    }
+
     @Test
     void readersOnOtherThreadsSeeTheChangesBeingFlushedWithoutWaitingForTheFlush() throws Exception {
         KeyValueStore<String, String> s = store(false);
