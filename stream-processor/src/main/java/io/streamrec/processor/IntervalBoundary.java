@@ -50,6 +50,60 @@ final class IntervalBoundary {
         return Duration.ofMillis(Math.max(1, Math.min(100, interval.toMillis() / 10)));
     }
 
+    /** The index of the last boundary {@link #passed} reported. */
+    long last() {
+        return last;
+    }
+
+    /**
+     * The tasks of one stream thread that act at the same boundaries, so that the thread's commit is asked for once
+     * every one of them has acted: a wall-clock punctuation counts from its task's initialisation, so the tasks of a
+     * thread pass a boundary up to a tick apart, and a commit asked for by the first one committed the others before
+     * they had drained (their whole interval's log then went to RocksDB and the changelog, and was read back and
+     * deleted a tick later). Asking for a commit is only a request (Kafka Streams also commits on its own interval),
+     * so a task that never reports (closed elsewhere, migrated) delays the request by at most {@code overdueMs}.
+     */
+    static final class ThreadGroup {
+        private int tasks;
+        private long boundary = Long.MIN_VALUE;
+        private int acted;
+        private long firstActedAt;
+        private boolean committed;
+
+        synchronized void join() {
+            tasks++;
+        }
+
+        synchronized void leave() {
+            tasks = Math.max(0, tasks - 1);
+        }
+
+        /** This task acted at boundary {@code b}; true when it is the last of the thread's tasks to do so. */
+        synchronized boolean acted(long b, long nowMs) {
+            if (b != boundary) {
+                boundary = b;
+                acted = 0;
+                committed = false;
+                firstActedAt = nowMs;
+            }
+            acted++;
+            if (!committed && acted >= tasks) {
+                committed = true;
+                return true;
+            }
+            return false;
+        }
+
+        /** True (once a boundary) when some tasks acted at the last boundary over {@code overdueMs} ago and others not yet. */
+        synchronized boolean overdue(long nowMs, long overdueMs) {
+            if (!committed && boundary != Long.MIN_VALUE && nowMs - firstActedAt > overdueMs) {
+                committed = true;
+                return true;
+            }
+            return false;
+        }
+    }
+
     /** True the first time it is asked after the wall clock passed a multiple of the interval. */
     boolean passed(long wallClockMs) {
         long b = Math.floorDiv(wallClockMs - phaseMs, intervalMs);

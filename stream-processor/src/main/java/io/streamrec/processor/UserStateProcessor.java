@@ -67,6 +67,9 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
     private io.streamrec.recommend.CachedStore<Item> cachedCatalog;
     private static final UserState EMPTY = new UserState(List.of(), null, List.of(), List.of(), Dedupe.EMPTY);
     private final RecentSets recentSets = new RecentSets();
+    /** The user-side tasks of each stream thread, which commit together once all have drained at a boundary. */
+    private static final ThreadLocal<IntervalBoundary.ThreadGroup> THREAD_TASKS = ThreadLocal.withInitial(IntervalBoundary.ThreadGroup::new);
+    private IntervalBoundary.ThreadGroup group;
     /** Examples built (encoded) for this task's events, waiting to be forwarded from the stream thread. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Record<Object, Object>> built = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -92,6 +95,9 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
         int streamThreads = threadsConfig == null ? 1 : Integer.parseInt(threadsConfig.toString());
         IntervalBoundary combine = new IntervalBoundary(recommend.combineInterval(),
                 IntervalBoundary.threadPhase(recommend.combineInterval(), streamThreads));
+        group = THREAD_TASKS.get();
+        group.join();
+        long tickMs = IntervalBoundary.tick(recommend.combineInterval()).toMillis();
         context.schedule(IntervalBoundary.tick(recommend.combineInterval()), PunctuationType.WALL_CLOCK_TIME, now -> {
             forwardBuilt();
             if (combine.passed(now)) {
@@ -101,8 +107,12 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
                 // written here by each task's punctuation, all the thread's records are on their way before the first
                 // wait, and the commit waits about once
                 WriteBehindStore.writeChanged(store);
-                // commit now, while the logs of all the thread's tasks are empty (they drain at the same boundaries):
+                // commit once every task of the thread has drained at this boundary (they pass it up to a tick apart):
                 // drained entries then never reach RocksDB or the changelog
+                if (group.acted(combine.last(), now)) {
+                    context.commit();
+                }
+            } else if (group.overdue(now, 3 * tickMs)) {
                 context.commit();
             }
         });
@@ -200,6 +210,10 @@ final class UserStateProcessor implements Processor<String, ClickEvent, Object, 
     public void close() {
         // examples still being built for this task are dropped with it (a sample; the task's next owner goes on)
         built.clear();
+        if (group != null) {
+            group.leave();
+            group = null;
+        }
     }
 
     private static boolean contains(List<UserItem> items, String itemId) {

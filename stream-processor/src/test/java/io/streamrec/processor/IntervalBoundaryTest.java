@@ -33,6 +33,31 @@ class IntervalBoundaryTest {
         assertEquals(0, phaseOn("x-StreamThread-y", 2));
     }
 
+    @Test
+    void aThreadsTasksAskForOneCommitOnceTheLastHasActedAtTheBoundary() {
+        IntervalBoundary.ThreadGroup g = new IntervalBoundary.ThreadGroup();
+        g.join();
+        g.join();
+        g.join();
+        assertFalse(g.acted(7, 1_000));
+        assertFalse(g.acted(7, 1_040));
+        assertFalse(g.overdue(1_090, 300));
+        assertTrue(g.acted(7, 1_090), "the third task drained: commit now");
+        assertFalse(g.overdue(2_000, 300), "committed already");
+        // a task left: two make the group
+        g.leave();
+        assertFalse(g.acted(8, 2_000));
+        assertTrue(g.acted(8, 2_050));
+        // one task never acts at the next boundary (migrated, stuck): the others' drains are committed late, not never
+        g.join();
+        assertFalse(g.acted(9, 3_000));
+        assertFalse(g.acted(9, 3_010));
+        assertFalse(g.overdue(3_200, 300));
+        assertTrue(g.overdue(3_301, 300));
+        assertFalse(g.overdue(3_400, 300), "once a boundary");
+        assertFalse(g.acted(9, 3_500), "the late task's drain goes with the next commit");
+    }
+
     private static long phaseOn(String threadName, int threads) throws InterruptedException {
         AtomicLong out = new AtomicLong(-1);
         Thread t = new Thread(() -> out.set(IntervalBoundary.threadPhase(SECOND, threads)), threadName);

@@ -28,6 +28,8 @@ class WriteBehindStoreTest {
     private int scans;
     /** Run at each write to the inner store, before it. */
     private Runnable beforeWrite = () -> { };
+    /** Run at each read of the inner store. */
+    private Runnable beforeRead = () -> { };
 
     @SuppressWarnings("unchecked")
     private KeyValueStore<String, String> store(boolean log) {
@@ -40,6 +42,9 @@ class WriteBehindStoreTest {
             }
             if (method.getName().equals("put") || method.getName().equals("delete")) {
                 beforeWrite.run();
+            }
+            if (method.getName().equals("get")) {
+                beforeRead.run();
             }
             if (method.getName().equals("put")) {
                 writes.add("put " + args[0] + "=" + args[1]);
@@ -168,6 +173,24 @@ class WriteBehindStoreTest {
         assertEquals(List.of("put u1=a", "put u2=x"), writes);
         assertEquals("a", s.get("u1"));
         assertEquals("x", innerView.get("u2"));
+    }
+
+    @Test
+    void aLogEntryAlreadyWrittenIsDeletedWithoutBeingReadBack() {
+        KeyValueStore<String, String> s = store(true);
+        s.put("1", "a");
+        s.put("2", "b");
+        flushCache(s);
+        int[] reads = {0};
+        beforeRead = () -> reads[0]++;
+        assertNull(s.delete("1"), "a log's delete does not fetch what is only in the inner store");
+        s.put("3", "c");
+        assertEquals("c", s.delete("3"), "what is in memory is returned");
+        flushCache(s);
+        assertEquals(0, reads[0]);
+        assertNull(innerView.get("1"));
+        assertEquals("b", innerView.get("2"));
+        assertEquals(List.of("put 1=a", "put 2=b", "delete 1"), writes);
     }
 
     @Test
