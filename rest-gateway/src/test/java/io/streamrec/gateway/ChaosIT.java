@@ -95,8 +95,42 @@ class ChaosIT {
         }
     }
 
+    /** What {@code -Dchaos.result} gets: filled in as the run goes, written when it ends, passed or not. */
+    private static final Map<String, Object> result = new java.util.LinkedHashMap<>();
+
     @Test
     void everyAcceptedEventCountsOnceThroughKillsBrokerRestartsAndRebalances() throws Exception {
+        result.put("test", "ChaosIT");
+        result.put("seed", SEED);
+        result.put("rounds", ROUNDS);
+        try {
+            run();
+            result.put("passed", true);
+        } catch (Exception | AssertionError e) {
+            result.put("passed", false);
+            String message = String.valueOf(e.getMessage());
+            result.put("failure", e.getClass().getSimpleName() + ": " + message.substring(0, Math.min(2000, message.length())));
+            throw e;
+        } finally {
+            writeResult();
+        }
+    }
+
+    private static void writeResult() throws IOException {
+        String file = System.getProperty("chaos.result");
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        result.put("finished", Instant.now().toString());
+        Path path = Path.of(file);
+        if (path.getParent() != null) {
+            Files.createDirectories(path.getParent());
+        }
+        JSON.writerWithDefaultPrettyPrinter().writeValue(path.toFile(), result);
+        System.out.println("ChaosIT result written to " + path.toAbsolutePath());
+    }
+
+    private static void run() throws Exception {
         long begin = System.nanoTime();
         ChaosVerifier input = new ChaosVerifier(SEED, Math.max(20, EVENTS / 40), Math.max(10, EVENTS / 150),
                 Instant.now().minus(Duration.ofHours(3)).toEpochMilli());
@@ -106,6 +140,7 @@ class ChaosIT {
             ingesters.add(new Ingester(input, c, sent));
         }
         List<String> faults = new ArrayList<>();
+        result.put("faults", faults);
         ingesters.forEach(Thread::start);
         try {
             List<Step> steps = new ArrayList<>();
@@ -139,6 +174,11 @@ class ChaosIT {
         }
         ingesters.forEach(Ingester::healthy);
         double ingestSeconds = seconds(begin);
+        result.put("events", sent.get());
+        result.put("accepted", input.acceptedCount());
+        result.put("duplicatesSent", input.duplicatesSent());
+        result.put("postsByStatus", input.statuses());
+        result.put("ingestSeconds", Math.round(ingestSeconds));
         System.out.println("ChaosIT input: " + input.inputSummary());
 
         // processing done: a marker sent through every gateway after everything else shows on the user and item side
@@ -168,12 +208,14 @@ class ChaosIT {
                 return last.get().exact();
             });
         } catch (AssertionError e) {
+            putReport(last.get());
             throw new AssertionError("not exact after the markers and 240 s more: " + last.get(), e);
         }
         Thread.sleep(5000); // nothing more may arrive: a double count would show now
         for (GatewayProcess gw : up) {
             ChaosVerifier.Report r = verify(input, gw);
             System.out.println("ChaosIT verifier through port " + gw.port + ": " + r);
+            putReport(r);
             assertTrue(r.exact(), "through port " + gw.port + ": " + r);
             assertEquals("RUNNING", JSON.readTree(gw.get("/instances").body()).get("state").asText());
             assertTrue(gw.alive(), "gateway on port " + gw.port + " exited:\n" + gw.logTail());
@@ -189,36 +231,25 @@ class ChaosIT {
                         + "verified %.0f s%n", faults.size(), String.join("; ", faults), sent.get(),
                 input.acceptedCount(), r.counted, r.lost, r.duplicated, input.duplicatesSent(), r.malformed, r.dlqRecords,
                 statuses, ingestSeconds, processedSeconds, seconds(begin));
-        String result = System.getProperty("chaos.result");
-        if (result != null && !result.isBlank()) {
-            Map<String, Object> out = new java.util.LinkedHashMap<>();
-            out.put("test", "ChaosIT");
-            out.put("finished", Instant.now().toString());
-            out.put("seed", SEED);
-            out.put("rounds", ROUNDS);
-            out.put("faults", faults);
-            out.put("events", sent.get());
-            out.put("accepted", input.acceptedCount());
-            out.put("counted", r.counted);
-            out.put("lost", r.lost);
-            out.put("duplicated", r.duplicated);
-            out.put("countersMismatched", r.countsMismatched);
-            out.put("uncertainPresent", r.uncertainPresent);
-            out.put("uncertainAbsent", r.uncertainAbsent);
-            out.put("duplicatesSent", input.duplicatesSent());
-            out.put("malformed", r.malformed);
-            out.put("dlqRecords", r.dlqRecords);
-            out.put("postsByStatus", statuses);
-            out.put("ingestSeconds", Math.round(ingestSeconds));
-            out.put("processedSeconds", Math.round(processedSeconds));
-            out.put("totalSeconds", Math.round(seconds(begin)));
-            Path file = Path.of(result);
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), out);
-            System.out.println("ChaosIT result written to " + file.toAbsolutePath());
+        putReport(r);
+        result.put("processedSeconds", Math.round(processedSeconds));
+        result.put("totalSeconds", Math.round(seconds(begin)));
+    }
+
+    /** The verifier's figures into the result (the last report wins). */
+    private static void putReport(ChaosVerifier.Report r) {
+        if (r == null) {
+            return;
         }
+        result.put("counted", r.counted);
+        result.put("lost", r.lost);
+        result.put("duplicated", r.duplicated);
+        result.put("countersMismatched", r.countsMismatched);
+        result.put("uncertainPresent", r.uncertainPresent);
+        result.put("uncertainAbsent", r.uncertainAbsent);
+        result.put("malformed", r.malformed);
+        result.put("dlqRecords", r.dlqRecords);
+        result.put("exact", r.exact());
     }
 
     /** A fault, run by the test's thread while the ingest client goes on; answers what it did. */

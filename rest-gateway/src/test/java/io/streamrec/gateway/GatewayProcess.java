@@ -62,6 +62,19 @@ final class GatewayProcess implements AutoCloseable {
         return this;
     }
 
+    /** Deletes this gateway's state directory (stopped gateways only): its next start restores every store from the changelogs. */
+    void wipeState() throws IOException {
+        if (alive()) {
+            throw new IllegalStateException("gateway on port " + port + " still runs");
+        }
+        try (var paths = Files.walk(stateDir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.createDirectories(stateDir);
+    }
+
     String url() {
         return "http://localhost:" + port;
     }
