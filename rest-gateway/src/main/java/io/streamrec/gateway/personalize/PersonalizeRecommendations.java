@@ -1,11 +1,10 @@
 package io.streamrec.gateway.personalize;
 
+import io.streamrec.ranker.SageMakerScorer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -15,9 +14,7 @@ import software.amazon.awssdk.services.personalizeruntime.model.GetRecommendatio
 import software.amazon.awssdk.services.personalizeruntime.model.GetRecommendationsResponse;
 import software.amazon.awssdk.services.personalizeruntime.model.PredictedItem;
 
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,7 +160,7 @@ public final class PersonalizeRecommendations implements AutoCloseable {
             response = client.getRecommendations(r.build());
         } catch (SdkException e) {
             breaker.failure();
-            String reason = isTimeout(e) ? "timeout" : e instanceof AwsServiceException ase && ase.isThrottlingException()
+            String reason = SageMakerScorer.isTimeout(e) ? "timeout" : e instanceof AwsServiceException ase && ase.isThrottlingException()
                     ? "throttled" : "error";
             throw new Unavailable(reason, name() + " " + reason + ": " + firstLine(e.getMessage()), e);
         }
@@ -198,16 +195,6 @@ public final class PersonalizeRecommendations implements AutoCloseable {
 
     private static String number(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
-    }
-
-    private static boolean isTimeout(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
-                    || t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String firstLine(String s) {
