@@ -161,7 +161,8 @@ public final class SageMakerScorer implements Scorer, AutoCloseable {
         return result;
     }
 
-    private static boolean isTimeout(Throwable e) {
+    /** Whether an AWS SDK failure was a timeout (of the call, an attempt, or the socket) anywhere in its causes. */
+    public static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
                     || t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {

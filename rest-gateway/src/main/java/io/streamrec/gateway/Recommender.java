@@ -152,6 +152,32 @@ public class Recommender {
         return new Result(ranked.ranker(), ranked.modelVersion(), ctx.now(), set.ranked().size(), out);
     }
 
+    /**
+     * An answer ranked elsewhere (Amazon Personalize) put through streamrec's filters: items the request's filters
+     * exclude are dropped (whatever filter the other service applied), the rest keep its order, and the list is
+     * back-filled from trending, then popular, as streamrec's own answers are.
+     */
+    public Result external(String userKey, UserStates.UserState state, List<HistoryEntry> session, Filters filters,
+                           int count, String ranker, List<Scored> ranked) {
+        Parts p = parts();
+        ItemIndex.Snapshot index = p.index().snapshot();
+        UserContext ctx = context(userKey, state, session, index);
+        Predicate<String> allowed = allowed(ctx, filters, p);
+        List<Scored> out = new ArrayList<>(count);
+        Set<String> taken = new HashSet<>();
+        for (Scored s : ranked) {
+            if (out.size() == count) {
+                break;
+            }
+            if (taken.add(s.itemId()) && allowed.test(s.itemId())) {
+                out.add(s);
+            }
+        }
+        backfill(out, taken, index.trending(), Candidate.REASON_TRENDING, allowed, count);
+        backfill(out, taken, index.popular(), Candidate.REASON_POPULAR, allowed, count);
+        return new Result(ranker, null, ctx.now(), ranked.size(), out);
+    }
+
     /** Re-ranks the given items for the user with the same features and model. */
     public Result rank(String userKey, UserStates.UserState state, List<String> itemIds) {
         Parts p = parts();

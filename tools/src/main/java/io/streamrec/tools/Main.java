@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamrec-tools",
         mixinStandardHelpOptions = true,
         version = "streamrec-tools 0.1.0",
-        description = "Tools behind ./streamrec: topics, readiness checks, data loading.",
+        description = "Tools behind ./streamrec: topics, readiness checks, data loading, training, SageMaker deployment.",
         subcommands = {
                 CreateTopicsCommand.class,
                 WaitReadyCommand.class,
@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 WaitProcessedCommand.class,
                 TrainCommand.class,
+                DeploySageMakerCommand.class,
                 io.streamrec.tools.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
@@ -32,7 +33,11 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return withErrorHandler(new CommandLine(new Main()));
+    }
+
+    /** A {@link ToolException} ends the command with its one-line message and exit code, no stack trace. */
+    static CommandLine withErrorHandler(CommandLine cl) {
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof ToolException te) {
                 cmd.getErr().println("error: " + te.getMessage());
