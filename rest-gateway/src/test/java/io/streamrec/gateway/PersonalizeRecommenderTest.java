@@ -9,9 +9,6 @@ import io.restassured.path.json.JsonPath;
 import io.streamrec.testsupport.KafkaResource;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -40,27 +37,15 @@ class PersonalizeRecommenderTest {
     static final HttpServer SERVER = start();
 
     private static HttpServer start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/", exchange -> {
-                System.setProperty(PATH, exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-                System.setProperty(BODY, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                boolean failing = Boolean.getBoolean(FAILING);
-                byte[] answer = (failing ? "{\"message\":\"Internal error\"}"
-                        : "{\"itemList\":[{\"itemId\":\"pz-1\",\"score\":0.75},{\"itemId\":\"pz-2\",\"score\":0.25}],"
-                        + "\"recommendationId\":\"RID-personalize-1\"}").getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(failing ? 500 : 200, answer.length);
-                exchange.getResponseBody().write(answer);
-                exchange.close();
-            });
-            server.start();
-            System.setProperty("aws.accessKeyId", "AKIDTEST");
-            System.setProperty("aws.secretAccessKey", "secret");
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LocalAwsServer.start("/", exchange -> {
+            System.setProperty(PATH, exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            System.setProperty(BODY, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            boolean failing = Boolean.getBoolean(FAILING);
+            byte[] answer = (failing ? "{\"message\":\"Internal error\"}"
+                    : "{\"itemList\":[{\"itemId\":\"pz-1\",\"score\":0.75},{\"itemId\":\"pz-2\",\"score\":0.25}],"
+                    + "\"recommendationId\":\"RID-personalize-1\"}").getBytes(StandardCharsets.UTF_8);
+            LocalAwsServer.answer(exchange, failing ? 500 : 200, "application/json", answer);
+        });
     }
 
     public static class Profile implements QuarkusTestProfile {

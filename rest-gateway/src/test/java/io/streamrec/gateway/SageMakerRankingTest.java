@@ -11,9 +11,6 @@ import io.streamrec.recommend.Features;
 import io.streamrec.testsupport.KafkaResource;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -42,38 +39,25 @@ class SageMakerRankingTest {
 
     /** Answers row i with the score 100 + i, so the answer shows the endpoint's scores were used. */
     private static HttpServer start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/endpoints/" + ENDPOINT + "/invocations", exchange -> {
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                System.setProperty(CONTENT_TYPE, String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
-                System.setProperty(BODY, body);
-                boolean failing = Boolean.getBoolean(FAILING);
-                byte[] answer;
-                int status = failing ? 500 : 200;
-                if (failing) {
-                    answer = "{\"ErrorCode\":\"INTERNAL_FAILURE_FROM_MODEL\",\"Message\":\"boom\"}".getBytes(StandardCharsets.UTF_8);
-                } else {
-                    String[] rows = body.split("\n");
-                    StringBuilder csv = new StringBuilder();
-                    for (int i = 0; i < rows.length; i++) {
-                        csv.append(i == 0 ? "" : "\n").append(100 + i);
-                    }
-                    answer = csv.toString().getBytes(StandardCharsets.UTF_8);
+        return LocalAwsServer.start("/endpoints/" + ENDPOINT + "/invocations", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            System.setProperty(CONTENT_TYPE, String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
+            System.setProperty(BODY, body);
+            boolean failing = Boolean.getBoolean(FAILING);
+            byte[] answer;
+            int status = failing ? 500 : 200;
+            if (failing) {
+                answer = "{\"ErrorCode\":\"INTERNAL_FAILURE_FROM_MODEL\",\"Message\":\"boom\"}".getBytes(StandardCharsets.UTF_8);
+            } else {
+                String[] rows = body.split("\n");
+                StringBuilder csv = new StringBuilder();
+                for (int i = 0; i < rows.length; i++) {
+                    csv.append(i == 0 ? "" : "\n").append(100 + i);
                 }
-                exchange.getResponseHeaders().add("Content-Type", failing ? "application/json" : "text/csv");
-                exchange.sendResponseHeaders(status, answer.length);
-                exchange.getResponseBody().write(answer);
-                exchange.close();
-            });
-            server.start();
-            // the SDK's default credentials chain reads these; any value signs the request
-            System.setProperty("aws.accessKeyId", "AKIDTEST");
-            System.setProperty("aws.secretAccessKey", "secret");
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                answer = csv.toString().getBytes(StandardCharsets.UTF_8);
+            }
+            LocalAwsServer.answer(exchange, status, failing ? "application/json" : "text/csv", answer);
+        });
     }
 
     public static class Profile implements QuarkusTestProfile {

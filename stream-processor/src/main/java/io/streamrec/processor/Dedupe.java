@@ -137,21 +137,17 @@ final class Dedupe {
         }
         long cutoff = newest - Math.min(horizonMs, MAX_HORIZON_MS);
         int first = Math.max(0, n - MAX_SEEN);
+        // the newest entry may have gone with the cap: the header holds the newest kept, so every age is >= 0
         int kept = 0;
+        long base = Long.MIN_VALUE;
         for (int i = first; i < n; i++) {
             if (times[i] >= cutoff) {
                 kept++;
+                base = Math.max(base, times[i]);
             }
         }
         if (kept == 0) {
             return EMPTY;
-        }
-        // the newest entry may have gone with the cap: the header holds the newest kept, so every age is >= 0
-        long base = Long.MIN_VALUE;
-        for (int i = first; i < n; i++) {
-            if (times[i] >= cutoff) {
-                base = Math.max(base, times[i]);
-            }
         }
         ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + kept * ENTRY_BYTES);
         out.put(FORMAT).putLong(base);
