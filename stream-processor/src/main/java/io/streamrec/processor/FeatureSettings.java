@@ -125,47 +125,37 @@ public record FeatureSettings(
         trendingBaselines = Map.copyOf(trendingBaselines);
     }
 
+    /** Every setting at its default ({@link ProcessorSettings}). */
     public static FeatureSettings defaults() {
-        return new FeatureSettings(parseWeights(EVENT_WEIGHTS, DEFAULT_EVENT_WEIGHTS), Duration.ofDays(7), 10,
-                Duration.ofMinutes(30), ZoneId.of("UTC"), 10, Duration.ofDays(7), 1, 19, 1, 49,
-                10, 50, 50, Duration.ofDays(1), 100,
-                orderedMap("1h", Duration.ofHours(24), "24h", Duration.ofDays(7), "7d", Duration.ofDays(28)), 1, 3);
+        return from(Map.of());
     }
 
     /** Reads the settings above from {@code props}, falling back to the defaults for absent ones. */
     public static FeatureSettings from(Map<String, String> props) {
-        FeatureSettings d = defaults();
-        Map<String, Duration> baselines = new LinkedHashMap<>();
-        for (String window : TRENDING_WINDOWS.keySet()) {
-            baselines.put(window, ProcessorConfig.duration(props, TRENDING_BASELINE_PREFIX + window, d.trendingBaselines().get(window)));
-        }
-        String zone = props.get(DAY_ZONE);
-        ZoneId dayZone;
-        try {
-            dayZone = zone == null ? d.dayZone() : ZoneId.of(zone.strip());
-        } catch (java.time.DateTimeException e) {
-            throw new IllegalArgumentException(DAY_ZONE + ": '" + zone + "' is not a time zone (examples: UTC, Europe/London)");
-        }
+        return from(ProcessorSettings.of(props));
+    }
+
+    public static FeatureSettings from(ProcessorSettings s) {
         return new FeatureSettings(
-                props.containsKey(EVENT_WEIGHTS) ? parseWeights(EVENT_WEIGHTS, props.get(EVENT_WEIGHTS)) : d.eventWeights(),
-                ProcessorConfig.duration(props, FEATURE_HALF_LIFE, d.featureHalfLife()),
-                ProcessorConfig.integer(props, AFFINITY_TOP_K, d.affinityTopK()),
-                ProcessorConfig.duration(props, SESSION_GAP, d.sessionGap()),
-                dayZone,
-                ProcessorConfig.integer(props, SKETCH_LG_K, d.sketchLgK()),
-                ProcessorConfig.duration(props, POPULARITY_HALF_LIFE, d.popularityHalfLife()),
-                number(props, CTR_PRIOR_ALPHA, d.ctrPriorAlpha()),
-                number(props, CTR_PRIOR_BETA, d.ctrPriorBeta()),
-                number(props, CONVERSION_PRIOR_ALPHA, d.conversionPriorAlpha()),
-                number(props, CONVERSION_PRIOR_BETA, d.conversionPriorBeta()),
-                ProcessorConfig.integer(props, NEIGHBOR_HISTORY_K, d.neighborHistoryK()),
-                ProcessorConfig.integer(props, NEIGHBOR_TOP_N, d.neighborTopN()),
-                ProcessorConfig.integer(props, NEIGHBOR_CANDIDATE_BUFFER, d.neighborCandidateBuffer()),
-                ProcessorConfig.duration(props, NEIGHBOR_GAP_HALF_LIFE, d.neighborGapHalfLife()),
-                ProcessorConfig.integer(props, RANKING_SIZE, d.rankingSize()),
-                baselines,
-                number(props, TRENDING_PRIOR, d.trendingPrior()),
-                number(props, TRENDING_MIN_SUPPORT, d.trendingMinSupport()));
+                s.getWeights(EVENT_WEIGHTS),
+                s.getDuration(FEATURE_HALF_LIFE),
+                s.getInt(AFFINITY_TOP_K),
+                s.getDuration(SESSION_GAP),
+                s.getZone(DAY_ZONE),
+                s.getInt(SKETCH_LG_K),
+                s.getDuration(POPULARITY_HALF_LIFE),
+                s.getDouble(CTR_PRIOR_ALPHA),
+                s.getDouble(CTR_PRIOR_BETA),
+                s.getDouble(CONVERSION_PRIOR_ALPHA),
+                s.getDouble(CONVERSION_PRIOR_BETA),
+                s.getInt(NEIGHBOR_HISTORY_K),
+                s.getInt(NEIGHBOR_TOP_N),
+                s.getInt(NEIGHBOR_CANDIDATE_BUFFER),
+                s.getDuration(NEIGHBOR_GAP_HALF_LIFE),
+                s.getInt(RANKING_SIZE),
+                s.trendingBaselines(),
+                s.getDouble(TRENDING_PRIOR),
+                s.getDouble(TRENDING_MIN_SUPPORT));
     }
 
     /** The weight of an event type; 1 for a type the weights do not name. */
@@ -240,18 +230,6 @@ public record FeatureSettings(
     private static void prior(List<String> errors, String name, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
             errors.add(name + " must be a finite number > 0");
-        }
-    }
-
-    static double number(Map<String, String> props, String name, double fallback) {
-        String v = props.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": '" + v + "' is not a number");
         }
     }
 }

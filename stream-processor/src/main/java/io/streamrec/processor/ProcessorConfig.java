@@ -86,10 +86,9 @@ public record ProcessorConfig(
                 FeatureSettings.defaults());
     }
 
+    /** Every setting at its default ({@link ProcessorSettings}). */
     public static ProcessorConfig defaults() {
-        return new ProcessorConfig(Duration.ofHours(24), 100, Duration.ofDays(30), Duration.ofMinutes(10),
-                EventRules.DEFAULT_EVENT_TYPES, EventRules.DEFAULT_NON_ITEM_EVENT_TYPES, FeatureSettings.defaults(),
-                RecommendSettings.defaults());
+        return from(Map.of());
     }
 
     /** This configuration with other feature settings. */
@@ -104,18 +103,24 @@ public record ProcessorConfig(
                 eventTypes, nonItemEventTypes, features, newRecommend);
     }
 
-    /** Reads the {@code streamrec.*} settings, falling back to the defaults for absent ones. */
+    /**
+     * Reads the {@code streamrec.*} settings of {@link ProcessorSettings}, falling back to the defaults for absent ones
+     * (other keys are ignored: the gateway reads them).
+     */
     public static ProcessorConfig from(Map<String, String> props) {
-        ProcessorConfig d = defaults();
+        return from(ProcessorSettings.of(props));
+    }
+
+    public static ProcessorConfig from(ProcessorSettings s) {
         return new ProcessorConfig(
-                duration(props, DEDUPE_HORIZON, d.dedupeHorizon()),
-                integer(props, HISTORY_MAX_ENTRIES, d.historyMaxEntries()),
-                duration(props, HISTORY_RETENTION, d.historyRetention()),
-                duration(props, RETENTION_SWEEP_INTERVAL, d.retentionSweepInterval()),
-                props.containsKey(EVENT_TYPES) ? EventRules.parseList(props.get(EVENT_TYPES)) : d.eventTypes(),
-                props.containsKey(NON_ITEM_EVENT_TYPES) ? EventRules.parseList(props.get(NON_ITEM_EVENT_TYPES)) : d.nonItemEventTypes(),
-                FeatureSettings.from(props),
-                RecommendSettings.from(props));
+                s.getDuration(DEDUPE_HORIZON),
+                s.getInt(HISTORY_MAX_ENTRIES),
+                s.getDuration(HISTORY_RETENTION),
+                s.getDuration(RETENTION_SWEEP_INTERVAL),
+                s.getSet(EVENT_TYPES),
+                s.getSet(NON_ITEM_EVENT_TYPES),
+                FeatureSettings.from(s),
+                RecommendSettings.from(s));
     }
 
     public EventRules rules() {
@@ -144,22 +149,5 @@ public record ProcessorConfig(
             // fall through to the clear message below
         }
         throw new IllegalArgumentException(name + ": cannot read '" + text + "' as a duration (examples: 30s, 10m, 24h, 30d, PT24H)");
-    }
-
-    static Duration duration(Map<String, String> props, String name, Duration fallback) {
-        String v = props.get(name);
-        return v == null ? fallback : parseDuration(name, v);
-    }
-
-    static int integer(Map<String, String> props, String name, int fallback) {
-        String v = props.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": '" + v + "' is not an integer");
-        }
     }
 }

@@ -132,36 +132,37 @@ public record RecommendSettings(
         sampleRates = Map.copyOf(sampleRates);
     }
 
+    /** Every setting at its default ({@link ProcessorSettings}). */
     public static RecommendSettings defaults() {
-        return new RecommendSettings(Duration.ofSeconds(1), Duration.ofSeconds(2), 50, 200, 10, 0.5, 2.0, 300, 20, 20, 10,
-                Duration.ofSeconds(10), Duration.ofSeconds(2),
-                FeatureSettings.parseWeights(SAMPLE_RATES, DEFAULT_SAMPLE_RATES), 300, 0, DEFAULT_MAX_EXAMPLES_PER_SECOND,
-                1, DEFAULT_MAX_CPU_SHARE);
+        return from(Map.of());
     }
 
     /** Reads the settings above, falling back to the defaults for absent ones. */
     public static RecommendSettings from(Map<String, String> props) {
-        RecommendSettings d = defaults();
+        return from(ProcessorSettings.of(props));
+    }
+
+    public static RecommendSettings from(ProcessorSettings s) {
         return new RecommendSettings(
-                ProcessorConfig.duration(props, COMBINE_INTERVAL, d.combineInterval()),
-                ProcessorConfig.duration(props, PUBLISH_INTERVAL, d.publishInterval()),
-                ProcessorConfig.integer(props, PROFILE_NEIGHBORS, d.profileNeighbors()),
-                ProcessorConfig.integer(props, USER_ITEMS_MAX, d.userItemsMax()),
-                ProcessorConfig.integer(props, HISTORY_ITEMS, d.historyItems()),
-                FeatureSettings.number(props, RECENCY_DECAY, d.recencyDecay()),
-                FeatureSettings.number(props, FORWARD_WEIGHT, d.forwardWeight()),
-                ProcessorConfig.integer(props, MAX_CANDIDATES, d.maxCandidates()),
-                ProcessorConfig.integer(props, POPULAR_CANDIDATES, d.popularCandidates()),
-                ProcessorConfig.integer(props, TRENDING_CANDIDATES, d.trendingCandidates()),
-                ProcessorConfig.integer(props, CATEGORY_CANDIDATES, d.categoryCandidates()),
-                ProcessorConfig.duration(props, INDEX_REFRESH, d.indexRefresh()),
-                ProcessorConfig.duration(props, PROFILE_CACHE_TTL, d.profileCacheTtl()),
-                props.containsKey(SAMPLE_RATES) ? FeatureSettings.parseWeights(SAMPLE_RATES, props.get(SAMPLE_RATES)) : d.sampleRates(),
-                ProcessorConfig.integer(props, HARD_NEGATIVES, d.hardNegatives()),
-                ProcessorConfig.integer(props, RANDOM_NEGATIVES, d.randomNegatives()),
-                ProcessorConfig.integer(props, MAX_EXAMPLES_PER_SECOND, d.maxExamplesPerSecond()),
-                ProcessorConfig.integer(props, BUILDER_THREADS, d.builderThreads()),
-                FeatureSettings.number(props, MAX_CPU_SHARE, d.maxCpuShare()));
+                s.getDuration(COMBINE_INTERVAL),
+                s.getDuration(PUBLISH_INTERVAL),
+                s.getInt(PROFILE_NEIGHBORS),
+                s.getInt(USER_ITEMS_MAX),
+                s.getInt(HISTORY_ITEMS),
+                s.getDouble(RECENCY_DECAY),
+                s.getDouble(FORWARD_WEIGHT),
+                s.getInt(MAX_CANDIDATES),
+                s.getInt(POPULAR_CANDIDATES),
+                s.getInt(TRENDING_CANDIDATES),
+                s.getInt(CATEGORY_CANDIDATES),
+                s.getDuration(INDEX_REFRESH),
+                s.getDuration(PROFILE_CACHE_TTL),
+                s.getWeights(SAMPLE_RATES),
+                s.getInt(HARD_NEGATIVES),
+                s.getInt(RANDOM_NEGATIVES),
+                s.getInt(MAX_EXAMPLES_PER_SECOND),
+                s.getInt(BUILDER_THREADS),
+                s.getDouble(MAX_CPU_SHARE));
     }
 
     /** Share of events of this type sampled for training; 0 for types not listed. */

@@ -52,7 +52,7 @@ class FeatureSettingsTest {
                 FeatureSettings.AFFINITY_TOP_K, "0", FeatureSettings.TRENDING_BASELINE_PREFIX + "24h", "1h",
                 FeatureSettings.CTR_PRIOR_ALPHA, "-1")));
         assertEquals("invalid streamrec configuration: streamrec.features.affinity-top-k must be between 1 and 1000, got 0; "
-                + "streamrec.items.ctr-prior-alpha must be a finite number > 0; "
+                + "streamrec.items.ctr-prior-alpha must be a finite number > 0, got -1.0; "
                 + "streamrec.trending.baseline.24h must be longer than the window 24h, got PT1H", e.getMessage());
         assertEquals("streamrec.event-weights: cannot read 'view' as type:weight (example: view:1,purchase:8)",
                 assertThrows(IllegalArgumentException.class, () -> FeatureSettings.from(Map.of(FeatureSettings.EVENT_WEIGHTS, "view"))).getMessage());
