@@ -55,6 +55,9 @@ final class ItemStateProcessor implements Processor<Integer, ItemUpdates, String
     @Override
     public void init(ProcessorContext<String, ItemProfile> context) {
         this.context = context;
+        // the item side may lag by seconds, the user side not by tens of milliseconds: on a busy machine this stream
+        // thread yields the CPU to the user side's (the OS applies it with the gateway's -XX:ThreadPriorityPolicy=1)
+        Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
         this.store = context.getStateStore(StoreNames.ITEM_STATE);
         unpublished.clear(); // a re-initialised task may have restored other contents
         try (KeyValueIterator<String, ItemCounters> it = store.all()) {

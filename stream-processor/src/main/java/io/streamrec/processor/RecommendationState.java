@@ -45,6 +45,8 @@ final class RecommendationState {
                     new java.util.concurrent.ArrayBlockingQueue<>(BUILDER_QUEUE), r -> {
                         Thread t = new Thread(r, "streamrec-training-examples-" + n.incrementAndGet());
                         t.setDaemon(true);
+                        // examples are a sample that may wait; the stream threads may not (see ItemStateProcessor.init)
+                        t.setPriority(Thread.MIN_PRIORITY);
                         return t;
                     }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
             builder.allowCoreThreadTimeOut(true);
